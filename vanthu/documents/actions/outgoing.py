@@ -1,0 +1,275 @@
+"""Outgoing documents (Decree 30/2020 Art. 10–19): draft → content check by the department
+leader → form check by the clerk → approval by the signer → number, register and issue the
+same day, delivering to recipient agencies through the transport interface."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from vanthu.directory.access import roles_of
+from vanthu.directory.models import Agency, Department, Role, User
+from vanthu.documents.actions.common import add_file, audit, require_role, snapshot, transition
+from vanthu.documents.convert import convert_to_pdf
+from vanthu.documents.files import DRAFT_TYPES, PDF, check_upload, current_main, read_bytes
+from vanthu.documents.models import Direction, Document, FileVersion, ReviewComment, Status
+from vanthu.documents.numbering import (
+    format_number,
+    local_today,
+    outgoing_notation,
+    outgoing_series,
+    take_number,
+)
+from vanthu.documents.search import search_text_for
+from vanthu.documents.validation import Metadata, check_outgoing
+from vanthu.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from vanthu.exchange.models import Delivery
+from vanthu.exchange.transports import get_transport
+
+STAFF_ROLES = (Role.SPECIALIST, Role.DEPARTMENT_LEADER, Role.AGENCY_LEADER, Role.CLERK)
+
+
+def _check_people(agency: Agency, signer: User | None, readers: list[User], errors: dict) -> None:
+    if signer is None:
+        errors["signer"] = "Chưa chọn người ký."
+    elif not roles_of(signer).has(agency.pk, Role.AGENCY_LEADER):
+        errors["signer"] = "Người ký phải là lãnh đạo của cơ quan."
+
+
+def create_draft(
+    user: User,
+    agency: Agency,
+    meta: Metadata,
+    *,
+    department: Department | None,
+    signer: User | None,
+    recipients: list[Agency],
+    file_name: str,
+    file_content: bytes,
+    named_readers: list[User] | None = None,
+) -> Document:
+    require_role(user, agency, *STAFF_ROLES)
+    doc_type, errors = check_outgoing(meta)
+    _check_people(agency, signer, named_readers or [], errors)
+    if department is not None and department.agency_id != agency.pk:
+        errors["department"] = "Đơn vị soạn thảo phải thuộc cơ quan này."
+    if meta.secrecy != "normal" and recipients:
+        # Decision 28/2018: state-secret content never travels as an electronic document.
+        errors["recipients"] = "Văn bản mật không được gửi điện tử; hãy gửi bản giấy qua văn thư."
+    if any(a.pk == agency.pk for a in recipients):
+        errors["recipients"] = "Không gửi văn bản cho chính cơ quan ban hành."
+    if not recipients and not meta.recipients_text.strip():
+        errors["recipients"] = "Chưa nhập nơi nhận."
+    try:
+        checked = check_upload(file_name, file_content, allowed=DRAFT_TYPES)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        doc = Document(
+            agency=agency,
+            direction=Direction.OUTGOING,
+            status=Status.DRAFT,
+            doc_type=doc_type,
+            created_by=user,
+            drafting_department=department,
+            signer=signer,
+            subject=meta.subject,
+            issuer_name=agency.name,
+            issuer_code=agency.code,
+            signer_name=signer.full_name,
+            signer_position=meta.signer_position,
+            signing_capacity=meta.signing_capacity,
+            urgency=meta.urgency,
+            secrecy=meta.secrecy,
+            due_on=meta.due_on,
+            issued_amount=meta.issued_amount,
+            description=meta.description,
+            recipients_text=meta.recipients_text,
+            is_normative=meta.is_normative,
+        )
+        doc.search_text = search_text_for(doc)
+        doc.save()
+        doc.recipient_agencies.set(recipients)
+        if doc.is_secret:
+            doc.named_readers.set({user, signer, *(named_readers or [])})
+        add_file(doc, checked, FileVersion.Kind.MAIN, user)
+        audit("document.drafted", doc, user, {})
+    return doc
+
+
+def replace_draft_file(
+    user: User, doc: Document, file_name: str, file_content: bytes
+) -> FileVersion:
+    """A new version of the draft file; older versions stay for the record."""
+    if doc.created_by_id != user.pk:
+        raise PermissionDenied("Chỉ người soạn thảo mới được cập nhật dự thảo.")
+    if doc.status != Status.DRAFT:
+        raise InvalidTransition("Chỉ cập nhật tệp khi văn bản đang là dự thảo.")
+    checked = check_upload(file_name, file_content, allowed=DRAFT_TYPES)
+    with transaction.atomic():
+        version = add_file(doc, checked, FileVersion.Kind.MAIN, user)
+        audit(
+            "document.file_replaced", doc, user, snapshot(doc), note=f"Phiên bản {version.version}"
+        )
+    return version
+
+
+def _ensure_pdf(user: User, doc: Document) -> None:
+    """Reviewers and the signer read a PDF: render the .docx once, when the draft is submitted.
+    The conversion runs before the transaction so that no lock is held for seconds."""
+    main = current_main(doc)
+    if main is None or main.mime_type == PDF or main.renditions.exists():
+        return
+    pdf = convert_to_pdf(main.original_name, read_bytes(main.storage_name))
+    name = main.original_name.rsplit(".", 1)[0] + ".pdf"
+    checked = check_upload(name, pdf, allowed={PDF})
+    add_file(doc, checked, FileVersion.Kind.RENDITION, user, derived_from=main)
+
+
+def submit_draft(user: User, doc: Document) -> Document:
+    if doc.created_by_id != user.pk:
+        raise PermissionDenied("Chỉ người soạn thảo mới được trình dự thảo.")
+    if doc.status != Status.DRAFT:
+        raise InvalidTransition("Văn bản không còn là dự thảo.")
+    _ensure_pdf(user, doc)
+    # Without a drafting department (a leader drafting himself) the content check is his own.
+    target = Status.CONTENT_REVIEW if doc.drafting_department_id else Status.FORM_CHECK
+    with transaction.atomic():
+        before = snapshot(doc)
+        transition(doc, {Status.DRAFT}, target)
+        audit("document.submitted", doc, user, before)
+    return doc
+
+
+def _may_review_content(user: User, doc: Document) -> bool:
+    roles = roles_of(user)
+    return doc.drafting_department_id in roles.led_departments or roles.has(
+        doc.agency_id, Role.AGENCY_LEADER
+    )
+
+
+def _review(
+    user: User, doc: Document, *, approve: bool, comment: str, step: str, to: str
+) -> Document:
+    comment = comment.strip()
+    if not approve and not comment:
+        raise ValidationFailed({"comment": "Hãy ghi rõ nội dung cần sửa khi trả lại dự thảo."})
+    with transaction.atomic():
+        before = snapshot(doc)
+        transition(doc, {step}, to if approve else Status.DRAFT)
+        if comment:
+            ReviewComment.objects.create(document=doc, author=user, text=comment)
+        audit(
+            "document.approved_step" if approve else "document.returned",
+            doc,
+            user,
+            before,
+            note=comment,
+        )
+    return doc
+
+
+def review_content(user: User, doc: Document, *, approve: bool, comment: str = "") -> Document:
+    if not _may_review_content(user, doc):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị soạn thảo mới được kiểm tra nội dung.")
+    return _review(
+        user,
+        doc,
+        approve=approve,
+        comment=comment,
+        step=Status.CONTENT_REVIEW,
+        to=Status.FORM_CHECK,
+    )
+
+
+def check_form(user: User, doc: Document, *, approve: bool, comment: str = "") -> Document:
+    require_role(user, doc.agency, Role.CLERK)
+    return _review(
+        user,
+        doc,
+        approve=approve,
+        comment=comment,
+        step=Status.FORM_CHECK,
+        to=Status.AWAITING_SIGNATURE,
+    )
+
+
+def approve_signature(user: User, doc: Document, *, approve: bool, comment: str = "") -> Document:
+    if doc.signer_id != user.pk:
+        raise PermissionDenied("Chỉ người ký được chỉ định mới được ký duyệt văn bản này.")
+    return _review(
+        user,
+        doc,
+        approve=approve,
+        comment=comment,
+        step=Status.AWAITING_SIGNATURE,
+        to=Status.APPROVED,
+    )
+
+
+def issue_document(user: User, doc: Document) -> Document:
+    """Number, register and dispatch (Art. 15–16): the number is taken in the same
+    transaction that marks the document issued and creates the deliveries."""
+    require_role(user, doc.agency, Role.CLERK)
+    with transaction.atomic():
+        doc = (
+            Document.objects.select_for_update()
+            .select_related("agency", "doc_type", "drafting_department")
+            .get(pk=doc.pk)
+        )
+        before = snapshot(doc)
+        transition(doc, {Status.APPROVED}, Status.ISSUED)
+        now = timezone.now()
+        doc.issued_on = local_today()
+        doc.issued_at = now
+        doc.year = doc.issued_on.year
+        doc.series = outgoing_series(doc)
+        doc.number = take_number(doc.agency, doc.year, doc.series)
+        doc.number_text = format_number(doc.number)
+        doc.notation = outgoing_notation(doc)
+        main = current_main(doc)
+        rendition = main.renditions.order_by("-version").first() if main else None
+        if rendition is not None:
+            # The PDF the signer approved becomes the issued main version.
+            issued = FileVersion.objects.create(
+                document=doc,
+                kind=FileVersion.Kind.MAIN,
+                version=main.version + 1,
+                original_name=rendition.original_name,
+                storage_name=rendition.storage_name,
+                sha256=rendition.sha256,
+                size=rendition.size,
+                mime_type=rendition.mime_type,
+                page_count=rendition.page_count,
+                derived_from=rendition,
+                created_by=user,
+            )
+            main = issued
+        doc.page_amount = main.page_count if main else None
+        doc.search_text = search_text_for(doc)
+        doc.save()
+        audit("document.issued", doc, user, before, note=f"Số {doc.reference}")
+        for agency in doc.recipient_agencies.all():
+            delivery = Delivery.objects.create(document=doc, recipient=agency, transport="local")
+            get_transport(delivery.transport).send(delivery)
+    return doc
+
+
+def outgoing_queue_for(user: User):
+    """What waits for this user in the outgoing flow, per step."""
+    roles = roles_of(user)
+    base = Document.objects.filter(direction=Direction.OUTGOING)
+    return {
+        "content_review": base.filter(
+            status=Status.CONTENT_REVIEW, drafting_department_id__in=roles.led_departments
+        ),
+        "form_check": base.filter(
+            status=Status.FORM_CHECK, agency_id__in=roles.agencies_with(Role.CLERK)
+        ),
+        "awaiting_signature": base.filter(status=Status.AWAITING_SIGNATURE, signer=user),
+        "to_issue": base.filter(
+            status=Status.APPROVED, agency_id__in=roles.agencies_with(Role.CLERK)
+        ),
+    }

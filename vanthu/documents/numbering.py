@@ -1,0 +1,53 @@
+"""Yearly numbering (Decree 30/2020 Art. 15 and Art. 22.2).
+
+Numbers run from 01 on 1 January to 31 December, per agency, in separate series where the
+Decree requires them. A number is taken from a counter row locked with select_for_update in
+the same transaction as the document that receives it: if that transaction rolls back, the
+counter does too, so a series never has a gap; the unique constraints on Document back it
+up against duplicates. On SQLite the database-level write lock (IMMEDIATE transactions)
+gives the same serialisation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from vanthu.documents.models import Document, NumberCounter, Secrecy
+
+INCOMING_SERIES = "incoming"
+
+
+def local_today() -> date:
+    return timezone.localdate()
+
+
+def take_number(agency, year: int, series: str) -> int:
+    counter, _ = NumberCounter.objects.get_or_create(agency=agency, year=year, series=series)
+    counter = NumberCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return counter.last_value
+
+
+def outgoing_series(document: Document) -> str:
+    if document.secrecy != Secrecy.NORMAL:
+        return "secret"
+    if document.is_normative:
+        return f"normative:{document.doc_type.code}"
+    return "outgoing"
+
+
+def format_number(number: int) -> str:
+    # Appendix I.II.3: Arabic numerals, a leading 0 below 10.
+    return f"{number:02d}"
+
+
+def outgoing_notation(document: Document) -> str:
+    agency = document.agency
+    if document.doc_type.is_official_letter:
+        unit = document.drafting_department.code if document.drafting_department else "VP"
+        return f"{agency.abbreviation}-{unit}".upper()
+    # The type abbreviation keeps its own case: "QyĐ" (Quy định) differs from "QĐ".
+    return f"{document.doc_type.abbreviation}-{agency.abbreviation.upper()}"

@@ -1,0 +1,73 @@
+"""Delivery between agencies of the same deployment: the copy lands directly in the
+recipient agency's clerk queue as "đã đến" (01), with no package on the wire."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from vanthu.documents.files import issued_files
+from vanthu.documents.models import Channel, Direction, Document, FileVersion, Status
+from vanthu.exchange.models import Delivery, DeliveryEvent, StatusCode
+
+# Metadata that travels with a document (Appendix VI); the rest belongs to the sender.
+_COPIED_FIELDS = (
+    "doc_type_id",
+    "number_text",
+    "notation",
+    "subject",
+    "issued_on",
+    "issuer_name",
+    "issuer_code",
+    "signer_name",
+    "signer_position",
+    "signing_capacity",
+    "urgency",
+    "due_on",
+    "page_amount",
+    "language",
+    "recipients_text",
+)
+
+
+class LocalTransport:
+    name = "local"
+
+    def send(self, delivery: Delivery) -> None:
+        source = delivery.document
+        incoming = Document.objects.create(
+            agency=delivery.recipient,
+            direction=Direction.INCOMING,
+            status=Status.ARRIVED,
+            channel=Channel.ELECTRONIC,
+            arrived_at=timezone.now(),
+            search_text=source.search_text,
+            **{f: getattr(source, f) for f in _COPIED_FIELDS},
+        )
+        FileVersion.objects.bulk_create(
+            FileVersion(
+                document=incoming,
+                kind=f.kind,
+                version=f.version,
+                original_name=f.original_name,
+                storage_name=f.storage_name,
+                sha256=f.sha256,
+                size=f.size,
+                mime_type=f.mime_type,
+                page_count=f.page_count,
+            )
+            for f in issued_files(source)
+        )
+        delivery.incoming_document = incoming
+        delivery.save(update_fields=["incoming_document", "updated_at"])
+        self.report_status(delivery, StatusCode.ARRIVED)
+
+    def report_status(self, delivery: Delivery, status: str, *, actor=None, note: str = "") -> None:
+        Delivery.objects.filter(pk=delivery.pk).update(status=status, updated_at=timezone.now())
+        delivery.status = status
+        DeliveryEvent.objects.create(
+            delivery=delivery,
+            status=status,
+            actor=actor,
+            actor_name=(actor.full_name if actor else ""),
+            note=note,
+        )

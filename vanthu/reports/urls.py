@@ -1,0 +1,6 @@
+from django.urls import path
+
+from vanthu.reports import views
+
+app_name = "reports"
+urlpatterns = [path("", views.index, name="index")]

@@ -1,0 +1,153 @@
+"""Django settings for VanThu.
+
+Every value comes from the environment through the typed helpers in settings_env, with a
+safe development default: SQLite (WAL) in ./var, files on local disk, tasks in the database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from vanthu.settings_env import SettingError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("VANTHU_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("VANTHU_DEBUG", False)
+SECRET_KEY = env_str(
+    "VANTHU_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789"
+)
+if not DEBUG and SECRET_KEY.startswith("dev-only") and env_bool("VANTHU_PRODUCTION", False):
+    raise SettingError("VANTHU_SECRET_KEY must be set in production")
+ALLOWED_HOSTS = env_list("VANTHU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("VANTHU_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks_db",
+    "vanthu.audit",
+    "vanthu.directory",
+    "vanthu.documents",
+    "vanthu.exchange",
+    "vanthu.reports",
+    "vanthu.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vanthu.audit.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "vanthu.urls"
+WSGI_APPLICATION = "vanthu.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vanthu.web.context.navigation",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = env_str("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        INSTALLED_APPS.append("django.contrib.postgres")
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("VANTHU_SQLITE_PATH", str(VAR_DIR / "vanthu.sqlite3")),
+            # WAL lets the web process read while the worker writes; IMMEDIATE makes a
+            # write transaction take the lock at BEGIN, so two issuers queue instead of
+            # failing with "database is locked" half-way through.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            "TEST": {"NAME": env_str("VANTHU_SQLITE_TEST_PATH", "") or None},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "directory.User"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "web:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Lockout after repeated failed logins (see directory.actions.authenticate_with_lockout).
+LOGIN_MAX_FAILURES = env_int("VANTHU_LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("VANTHU_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt")]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "vanthu" / "locale"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(env_str("VANTHU_MEDIA_ROOT", str(VAR_DIR / "files")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Uploads: the limit is checked by documents.files before anything is stored.
+VANTHU_MAX_UPLOAD_BYTES = env_int("VANTHU_MAX_UPLOAD_MB", 50, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# LibreOffice converts .docx drafts to PDF for issuance.
+VANTHU_SOFFICE = env_str("VANTHU_SOFFICE", "soffice")
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if env_bool("VANTHU_TASKS_IMMEDIATE", False):
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("VANTHU_LOG_LEVEL", "WARNING")},
+}

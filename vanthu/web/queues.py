@@ -1,0 +1,44 @@
+"""Counts for the navigation bar and the dashboard: what waits for this user."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from vanthu.directory.access import roles_of
+from vanthu.directory.models import Role
+from vanthu.documents.access import documents_visible_to
+from vanthu.documents.actions import outgoing_queue_for
+from vanthu.documents.models import Direction, Forward, Status
+
+
+def inbox_for(user):
+    roles = roles_of(user)
+    departments = set().union(*roles.departments.values()) if roles.departments else set()
+    forwarded = Forward.objects.filter(Q(to_user=user) | Q(to_department__in=departments)).values(
+        "document_id"
+    )
+    return documents_visible_to(user).filter(pk__in=forwarded)
+
+
+def queue_counts(user) -> dict:
+    roles = roles_of(user)
+    clerk_agencies = roles.agencies_with(Role.CLERK)
+    visible = documents_visible_to(user)
+    incoming = (
+        visible.filter(
+            direction=Direction.INCOMING, status=Status.ARRIVED, agency_id__in=clerk_agencies
+        ).count()
+        if clerk_agencies
+        else 0
+    )
+    approvals = sum(qs.count() for qs in outgoing_queue_for(user).values())
+    approvals += visible.filter(
+        direction=Direction.INCOMING, status=Status.PRESENTED, presented_to=user
+    ).count()
+    unread = Forward.objects.filter(to_user=user, read_at__isnull=True).count()
+    return {
+        "incoming": incoming,
+        "approvals": approvals,
+        "inbox": unread,
+        "is_admin": roles.is_admin,
+    }
