@@ -121,6 +121,8 @@ LOCALE_PATHS = [BASE_DIR / "vanthu" / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise serves from here after collectstatic (and from the finders before it).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("VANTHU_MEDIA_ROOT", str(VAR_DIR / "files")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
