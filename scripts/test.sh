@@ -10,8 +10,10 @@ mkdir -p test-artifacts
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 step "ruff format --check / ruff check"
-.venv/bin/ruff format --check --quiet vanthu tests benchmarks
-.venv/bin/ruff check --quiet vanthu tests benchmarks
+lint_paths=(vanthu tests)
+[ -d benchmarks ] && lint_paths+=(benchmarks)
+.venv/bin/ruff format --check --quiet "${lint_paths[@]}"
+.venv/bin/ruff check --quiet "${lint_paths[@]}"
 step "mypy (pure libraries)"
 .venv/bin/mypy --no-error-summary
 step "migrations up to date"
