@@ -215,7 +215,7 @@ def issue_document(user: User, doc: Document) -> Document:
     require_role(user, doc.agency, Role.CLERK)
     with transaction.atomic():
         doc = (
-            Document.objects.select_for_update()
+            Document.objects.select_for_update(of=("self",))
             .select_related("agency", "doc_type", "drafting_department")
             .get(pk=doc.pk)
         )
