@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vanthu.directory.models import Agency, Membership, Role
+from django.http import Http404
+
+from vanthu.directory.models import Agency, Department, Membership, Role, User
 
 
 @dataclass
@@ -60,8 +62,6 @@ def primary_agency(user) -> Agency | None:
 
 
 def leaders_of(agency: Agency):
-    from vanthu.directory.models import User
-
     return (
         User.objects.filter(
             memberships__in=Membership.objects.current().filter(
@@ -71,3 +71,36 @@ def leaders_of(agency: Agency):
         .distinct()
         .order_by("full_name")
     )
+
+
+# Directory administration is open to administrators only. Anyone else gets the same 404 as
+# for a code that does not exist, so the pages do not reveal that they are there.
+
+
+def require_admin_or_404(user) -> None:
+    if not roles_of(user).is_admin:
+        raise Http404
+
+
+def get_agency_for_admin(user, code: str) -> Agency:
+    require_admin_or_404(user)
+    agency = Agency.objects.select_related("parent", "successor").filter(code=code).first()
+    if agency is None:
+        raise Http404
+    return agency
+
+
+def get_department_for_admin(user, agency_code: str, code: str) -> Department:
+    agency = get_agency_for_admin(user, agency_code)
+    department = Department.objects.filter(agency=agency, code=code).first()
+    if department is None:
+        raise Http404
+    return department
+
+
+def get_user_for_admin(user, public_id) -> User:
+    require_admin_or_404(user)
+    account = User.objects.filter(public_id=public_id).first()
+    if account is None:
+        raise Http404
+    return account

@@ -1,0 +1,1 @@
+"""Directory administration pages, for administrators only (everyone else gets 404)."""
