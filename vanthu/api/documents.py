@@ -36,6 +36,7 @@ from vanthu.api.schemas import (
     PageParams,
 )
 from vanthu.audit.events import history_of
+from vanthu.audit.labels import EVENT_LABELS
 from vanthu.directory.models import Role
 from vanthu.documents import actions
 from vanthu.documents.access import documents_visible_to, get_document_for_user
@@ -43,7 +44,6 @@ from vanthu.documents.actions.outgoing import STAFF_ROLES
 from vanthu.documents.models import Direction
 from vanthu.documents.validation import Metadata
 from vanthu.errors import ValidationFailed
-from vanthu.web.templatetags.vanthu import EVENT_LABELS
 from vanthu.web.views.lists import filter_documents
 
 router = Router(tags=["Văn bản"])

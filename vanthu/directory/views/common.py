@@ -7,22 +7,12 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 
 from vanthu.audit.events import history_of
+from vanthu.audit.labels import EVENT_LABELS
 from vanthu.directory.access import require_admin_or_404
 from vanthu.web.views.common import attach_errors, paginate
 
 __all__ = ["admin_view", "attach_errors", "history_rows", "paginate", "posted"]
 
-EVENT_LABELS = {
-    "directory.agency_created": "Tạo cơ quan",
-    "directory.agency_updated": "Sửa thông tin cơ quan",
-    "directory.department_created": "Thêm phòng, ban",
-    "directory.department_updated": "Sửa phòng, ban",
-    "directory.user_created": "Tạo người dùng",
-    "directory.user_activated": "Mở khóa tài khoản",
-    "directory.user_deactivated": "Khóa tài khoản",
-    "directory.membership_added": "Giao vai trò",
-    "directory.membership_ended": "Kết thúc vai trò",
-}
 HISTORY_LENGTH = 20
 
 
