@@ -33,7 +33,7 @@ def convert_to_pdf(name: str, content: bytes, *, timeout: int = 120) -> bytes:
                     "--headless",
                     "--norestore",
                     "--nolockcheck",
-                    f"-env:UserInstallation=file://{profile}",
+                    f"-env:UserInstallation={profile.as_uri()}",
                     "--convert-to",
                     "pdf",
                     "--outdir",
@@ -44,7 +44,9 @@ def convert_to_pdf(name: str, content: bytes, *, timeout: int = 120) -> bytes:
                 timeout=timeout,
                 check=False,
             )
-        except FileNotFoundError:
+        except OSError:
+            # Missing (FileNotFoundError) or not runnable (PermissionError) alike: the
+            # configured soffice cannot start, which the drafter can only report.
             raise ConversionFailed(
                 "Máy chủ chưa cài LibreOffice nên không chuyển được tệp Word sang PDF."
             ) from None

@@ -83,28 +83,43 @@ def sniff_mime(head: bytes, content: bytes) -> str | None:
                     return DOCX
                 if "mimetype" in names and z.read("mimetype").strip() == ODT.encode():
                     return ODT
-        except (zipfile.BadZipFile, KeyError, ValueError):
+        except Exception:
+            # A damaged or exotic archive (bad CRC, unsupported compression, encrypted
+            # member) is simply not a document we recognise.
             return None
     return None
 
 
-def _pdf_page_count(content: bytes) -> int:
+def _pdf_page_count(content: bytes, field: str) -> int:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(content))
-        if reader.is_encrypted:
-            raise ValidationFailed(
-                {"file": "Tệp PDF đã bị mã hóa hoặc đặt mật khẩu; hãy gửi bản không mã hóa."}
-            )
-        return len(reader.pages)
-    except ValidationFailed:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else len(reader.pages)
+    except Exception as exc:
+        # The bytes come from outside: whatever the parser trips on (PdfReadError, but also
+        # AttributeError, AssertionError, NotImplementedError on damaged objects) means the
+        # file cannot be read, which is the user's problem to fix, not a server error.
         raise ValidationFailed(
-            {"file": f"Tệp PDF bị hỏng, không đọc được ({exc.__class__.__name__})."}
+            {field: f"Tệp PDF bị hỏng, không đọc được ({exc.__class__.__name__})."}
         ) from None
+    if encrypted:
+        raise ValidationFailed(
+            {field: "Tệp PDF đã bị mã hóa hoặc đặt mật khẩu; hãy gửi bản không mã hóa."}
+        )
+    if pages == 0:
+        raise ValidationFailed({field: "Tệp PDF bị hỏng, không đọc được trang nào."})
+    return pages
+
+
+def _size_text(size: int) -> str:
+    mb, kb = 1024 * 1024, 1024
+    if size >= mb:
+        return f"{size / mb:.1f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"
+    if size >= kb:
+        return f"{size / kb:.1f}".rstrip("0").rstrip(".").replace(".", ",") + " KB"
+    return f"{size} byte"
 
 
 def check_upload(
@@ -118,7 +133,8 @@ def check_upload(
     if len(content) > limit:
         raise ValidationFailed(
             {
-                field: f"Tệp «{clean_name}» vượt quá dung lượng cho phép ({limit // (1024 * 1024)} MB)."
+                field: f"Tệp «{clean_name}» ({_size_text(len(content))}) vượt quá dung lượng "
+                f"cho phép ({_size_text(limit)})."
             }
         )
     mime = sniff_mime(content[:2048], content)
@@ -142,7 +158,7 @@ def check_upload(
                 f"(nội dung là {TYPE_LABELS[mime]})."
             }
         )
-    pages = _pdf_page_count(content) if mime == PDF else None
+    pages = _pdf_page_count(content, field) if mime == PDF else None
     return CheckedFile(clean_name, content, mime, hashlib.sha256(content).hexdigest(), pages)
 
 

@@ -11,16 +11,22 @@ gives the same serialisation.
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from vanthu.documents.models import Document, NumberCounter, Secrecy
+from vanthu.documents.types_data import COPY_TYPES
 
 INCOMING_SERIES = "incoming"
+# Series restart on 1 January of the Vietnamese calendar, whatever time zone a request has
+# activated for display: at 00:01 on 1 January in Hà Nội it is still 31 December in UTC.
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+_COPY_CODES = frozenset(code for code, *_ in COPY_TYPES)
 
 
 def local_today() -> date:
-    return timezone.localdate()
+    return timezone.localdate(timezone=VIETNAM)
 
 
 def take_number(agency, year: int, series: str) -> int:
@@ -36,6 +42,9 @@ def outgoing_series(document: Document) -> str:
         return "secret"
     if document.is_normative:
         return f"normative:{document.doc_type.code}"
+    if document.doc_type.code in _COPY_CODES:
+        # Appendix I Part II.II.1.c: copies have their own yearly series from 01.
+        return "copy"
     return "outgoing"
 
 

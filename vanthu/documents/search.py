@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from vanthu.documents.numbering import format_number
 from vanthu.textfold import fold
 
 
 def search_text_for(doc) -> str:
     parts = [doc.reference, doc.number_text, doc.notation, doc.subject, doc.issuer_name]
+    if doc.number_text.isdigit() and doc.notation:
+        # A number typed "7" from paper is printed "07" (Appendix I.II.3); "07/STC-NS" must
+        # find it too ("7/STC-NS" already matches "07/STC-NS" as a substring).
+        printed = format_number(int(doc.number_text))
+        if printed != doc.number_text:
+            parts.append(f"{printed}/{doc.notation}")
     if doc.doc_type_id and getattr(doc, "doc_type", None):
         parts.append(doc.doc_type.name)
     return fold(" ".join(p for p in parts if p))

@@ -29,6 +29,9 @@ _DEFAULT_TRANSPORTS = {"local": "vanthu.exchange.local.LocalTransport"}
 def get_transport(name: str) -> Transport:
     paths = {**_DEFAULT_TRANSPORTS, **getattr(settings, "VANTHU_TRANSPORTS", {})}
     try:
-        return import_string(paths[name])()
+        path = paths[name]
     except KeyError:
         raise LookupError(f"unknown transport {name!r}") from None
+    # Outside the try: a KeyError raised while building the transport is its own bug, not
+    # an unknown name.
+    return import_string(path)()

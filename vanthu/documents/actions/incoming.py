@@ -3,6 +3,8 @@ leader, forward; refuse an electronic arrival that fails checks."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,7 +13,7 @@ from vanthu.directory.models import Department, Membership, Role, User
 from vanthu.documents.actions.common import add_file, audit, require_role, snapshot, transition
 from vanthu.documents.files import SCAN_TYPES, check_upload
 from vanthu.documents.models import Channel, Direction, Document, FileVersion, Forward, Status
-from vanthu.documents.numbering import INCOMING_SERIES, take_number
+from vanthu.documents.numbering import INCOMING_SERIES, format_number, local_today, take_number
 from vanthu.documents.search import search_text_for
 from vanthu.documents.validation import Metadata, check_incoming
 from vanthu.errors import DomainError, PermissionDenied, ValidationFailed
@@ -33,27 +35,42 @@ class DuplicateSuspected(DomainError):
         )
 
 
+def _same_text_key(text: str) -> str:
+    # Case and spacing as typed, and composed or combining accents, do not make another
+    # document. Compared in Python: SQLite's iexact folds ASCII letters only ("SỞ" ≠ "Sở").
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def _number_variants(number_text: str) -> set[str]:
+    # "5" typed from paper is the "05" printed on the document (Appendix I.II.3).
+    if number_text.isdigit():
+        return {number_text, str(int(number_text)), format_number(int(number_text))}
+    return {number_text}
+
+
 def find_duplicates(agency, meta: Metadata, *, exclude_pk: int | None = None) -> list[Document]:
     if not (meta.number_text or meta.notation):
         return []
-    qs = Document.objects.filter(
+    candidates = Document.objects.filter(
         agency=agency,
         direction=Direction.INCOMING,
-        number_text=meta.number_text,
-        notation=meta.notation,
-        issuer_name__iexact=meta.issuer_name,
+        number_text__in=_number_variants(meta.number_text),
         issued_on=meta.issued_on,
     ).exclude(status=Status.REFUSED)
     if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return list(qs[:5])
+        candidates = candidates.exclude(pk=exclude_pk)
+    notation, issuer = _same_text_key(meta.notation), _same_text_key(meta.issuer_name)
+    return [
+        d
+        for d in candidates.order_by("pk")
+        if _same_text_key(d.notation) == notation and _same_text_key(d.issuer_name) == issuer
+    ][:5]
 
 
 def _assign_arrival_number(doc: Document) -> None:
-    now = timezone.now()
-    doc.arrived_at = doc.arrived_at or now
-    # Số đến runs per calendar year of reception (Art. 22.2), in Vietnam's time zone.
-    doc.year = timezone.localdate(now).year
+    doc.arrived_at = doc.arrived_at or timezone.now()
+    # Số đến runs per calendar year of registration (Art. 22.2), in Vietnam's time zone.
+    doc.year = local_today().year
     doc.arrival_number = take_number(doc.agency, doc.year, INCOMING_SERIES)
 
 
@@ -179,6 +196,10 @@ def present_to_leader(user: User, doc: Document, leader: User) -> Document:
         transition(doc, {Status.REGISTERED, Status.PRESENTED}, Status.PRESENTED)
         Document.objects.filter(pk=doc.pk).update(presented_to=leader)
         doc.presented_to = leader
+        if doc.is_secret:
+            # A secret document is visible to named readers only: presenting it names the
+            # leader, or the leader could not open what the clerk handed over.
+            doc.named_readers.add(leader)
         audit("document.presented", doc, user, before, note=f"Trình {leader.full_name}")
     return doc
 
@@ -194,6 +215,11 @@ def forward_document(
         raise ValidationFailed({"recipients": "Hãy chọn ít nhất một phòng, ban hoặc người nhận."})
     if any(d.agency_id != doc.agency_id for d in departments):
         raise ValidationFailed({"departments": "Phòng, ban nhận phải thuộc cơ quan này."})
+    if doc.is_secret and departments:
+        # Access to a secret document is granted person by person (named readers).
+        raise ValidationFailed(
+            {"departments": "Văn bản mật chỉ được chuyển đích danh cho từng người nhận."}
+        )
     staff_ids = set(
         Membership.objects.current().filter(agency=doc.agency).values_list("user_id", flat=True)
     )
@@ -207,6 +233,8 @@ def forward_document(
             Forward(document=doc, to_department=d, by=user, note=note) for d in departments
         ]
         Forward.objects.bulk_create(forwards)
+        if doc.is_secret:
+            doc.named_readers.add(*users)
         names = [u.full_name for u in users] + [d.name for d in departments]
         audit("document.forwarded", doc, user, before, note="Chuyển: " + ", ".join(names))
     return forwards

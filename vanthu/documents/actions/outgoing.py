@@ -34,6 +34,9 @@ def _check_people(agency: Agency, signer: User | None, readers: list[User], erro
         errors["signer"] = "Chưa chọn người ký."
     elif not roles_of(signer).has(agency.pk, Role.AGENCY_LEADER):
         errors["signer"] = "Người ký phải là lãnh đạo của cơ quan."
+    # Naming a reader grants access to a secret draft: only the agency's own staff qualify.
+    if any(not roles_of(r).has(agency.pk, *STAFF_ROLES) for r in readers):
+        errors["named_readers"] = "Người được xem văn bản mật phải là cán bộ của cơ quan."
 
 
 def create_draft(
