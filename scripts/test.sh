@@ -31,7 +31,11 @@ fi
 
 workers=${VANTHU_TEST_WORKERS:-2}
 step "pytest on SQLite"
-$PY -m pytest -n "$workers" -p no:cacheprovider "$@"
+# A file database (one per xdist worker) rather than :memory:, so that the threaded
+# numbering tests can run on SQLite too.
+sqlite_dir=$(mktemp -d)
+trap 'rm -rf "$sqlite_dir"' EXIT
+VANTHU_SQLITE_TEST_PATH="$sqlite_dir/test.sqlite3" $PY -m pytest -n "$workers" -p no:cacheprovider "$@"
 
 pg_url=${VANTHU_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/vanthu_ci}
 if $PY - "$pg_url" <<'PYCHECK' 2>/dev/null; then

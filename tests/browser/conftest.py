@@ -52,7 +52,7 @@ def screenshot_dir():
 def page(browser):
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(45_000)
     yield page
     context.close()
 

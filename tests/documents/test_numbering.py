@@ -13,6 +13,7 @@ from django.utils import timezone
 from tests.documents.helpers import make_approved, make_issued
 from vanthu.documents import actions
 from vanthu.documents.models import Document, NumberCounter, Status
+from vanthu.errors import ValidationFailed
 from vanthu.exchange.models import Delivery
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -86,6 +87,19 @@ def test_it_gives_each_normative_type_its_own_series(world):
         2,
     ]
     assert normative_qd.series != normative_nq.series != ordinary.series
+    year = normative_qd2.year
+    assert normative_qd2.reference == f"02/{year}/QĐ-UBND"
+    assert ordinary.reference == "01/QĐ-UBND"
+
+
+def test_it_refuses_a_normative_official_letter(world):
+    with pytest.raises(ValidationFailed) as exc:
+        make_issued(world, doc_type_code="CV", is_normative=True)
+    assert "Nghị quyết và Quyết định" in exc.value.errors["is_normative"]
+
+
+def test_a_personal_letter_notation_is_the_issuer_alone(world):
+    assert make_issued(world, doc_type_code="THU").reference == "01/UBND"
 
 
 def test_it_gives_secret_documents_their_own_series(world):

@@ -21,7 +21,6 @@ from vanthu.api.lookups import (
     acting_agency,
     agencies_by_code,
     departments_by_code,
-    leader_position,
     users_by_id,
 )
 from vanthu.api.pages import paginate
@@ -142,8 +141,7 @@ def create_outgoing(request, data: Form[OutgoingIn], file: File[UploadedFile]):
     meta = Metadata(
         doc_type_code=data.doc_type,
         subject=data.subject,
-        signer_position=data.signer_position
-        or leader_position(agency, signers[0] if signers else None),
+        signer_position=data.signer_position,
         signing_capacity=data.signing_capacity,
         urgency=data.urgency,
         secrecy=data.secrecy,

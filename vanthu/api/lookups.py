@@ -9,7 +9,7 @@ from uuid import UUID
 from django.db.models import Q
 
 from vanthu.directory.access import roles_of
-from vanthu.directory.models import Agency, Department, Membership, Role, User
+from vanthu.directory.models import Agency, Department, User
 from vanthu.documents.numbering import local_today
 from vanthu.errors import PermissionDenied, ValidationFailed
 
@@ -60,16 +60,3 @@ def departments_by_code(
     if missing := [c for c in codes if c not in found]:
         errors[field] = f"{agency.name} không có phòng, ban mã: " + ", ".join(missing) + "."
     return [found[c] for c in dict.fromkeys(codes) if c in found]
-
-
-def leader_position(agency: Agency, user: User | None) -> str:
-    """The signer's position as the directory holds it, the default the web form also uses."""
-    if user is None:
-        return ""
-    membership = (
-        Membership.objects.current()
-        .filter(user=user, agency=agency, role=Role.AGENCY_LEADER, position__isnull=False)
-        .select_related("position")
-        .first()
-    )
-    return membership.position.name if membership else ""

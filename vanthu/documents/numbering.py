@@ -58,5 +58,14 @@ def outgoing_notation(document: Document) -> str:
     if document.doc_type.is_official_letter:
         unit = document.drafting_department.code if document.drafting_department else "VP"
         return f"{agency.abbreviation}-{unit}".upper()
+    issuer = agency.abbreviation.upper()
+    # Thư công has no type abbreviation: its notation is the issuer alone.
+    if not document.doc_type.abbreviation:
+        return issuer
     # The type abbreviation keeps its own case: "QyĐ" (Quy định) differs from "QĐ".
-    return f"{document.doc_type.abbreviation}-{agency.abbreviation.upper()}"
+    notation = f"{document.doc_type.abbreviation}-{issuer}"
+    if document.is_normative:
+        # Legal normative documents carry the year between number and notation
+        # ("15/2026/QĐ-UBND", Law on Promulgation of Legal Documents).
+        return f"{document.year}/{notation}"
+    return notation

@@ -90,9 +90,18 @@ def check_incoming(meta: Metadata) -> tuple[DocumentType | None, dict[str, str]]
     return doc_type, errors
 
 
+# Local authorities promulgate legal normative documents only as Nghị quyết (People's Council)
+# and Quyết định (People's Committee).
+NORMATIVE_TYPES = {"NQ", "QD"}
+
+
 def check_outgoing(meta: Metadata) -> tuple[DocumentType | None, dict[str, str]]:
     errors: dict[str, str] = {}
     doc_type = check_common(meta, errors)
+    if meta.is_normative and meta.doc_type_code not in NORMATIVE_TYPES:
+        errors["is_normative"] = (
+            "Chỉ Nghị quyết và Quyết định mới có thể là văn bản quy phạm pháp luật."
+        )
     if meta.due_on is not None and meta.due_on < local_today():
         errors["due_on"] = "Hạn xử lý không thể ở quá khứ."
     return doc_type, errors

@@ -26,9 +26,16 @@ class DuplicateSuspected(DomainError):
 
     def __init__(self, matches: list[Document]):
         self.matches = matches
+        # A secret match is announced without its reference: the clerk may not be one of
+        # the people named on it.
         refs = ", ".join(
-            f"{d.reference} (số đến {d.arrival_number:02d})" for d in matches if d.arrival_number
+            f"{d.reference} (số đến {d.arrival_number:02d})"
+            for d in matches
+            if d.arrival_number and not d.is_secret
         )
+        secret = sum(1 for d in matches if d.is_secret)
+        if secret:
+            refs = ", ".join(filter(None, [refs, f"{secret} văn bản mật"]))
         super().__init__(
             "Có thể trùng văn bản đã vào sổ: cùng số, ký hiệu, cơ quan ban hành và ngày ban hành "
             f"({refs or 'chưa vào sổ'}). Hãy kiểm tra, nếu đúng là văn bản khác thì xác nhận để tiếp tục."

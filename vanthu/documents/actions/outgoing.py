@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vanthu.directory.access import roles_of
-from vanthu.directory.models import Agency, Department, Role, User
+from vanthu.directory.models import Agency, Department, Membership, Role, User
 from vanthu.documents.actions.common import add_file, audit, require_role, snapshot, transition
 from vanthu.documents.convert import convert_to_pdf
 from vanthu.documents.files import DRAFT_TYPES, PDF, check_upload, current_main, read_bytes
@@ -37,6 +37,17 @@ def _check_people(agency: Agency, signer: User | None, readers: list[User], erro
     # Naming a reader grants access to a secret draft: only the agency's own staff qualify.
     if any(not roles_of(r).has(agency.pk, *STAFF_ROLES) for r in readers):
         errors["named_readers"] = "Người được xem văn bản mật phải là cán bộ của cơ quan."
+
+
+def signer_position_of(signer: User, agency: Agency) -> str:
+    """The signer's position as the directory holds it (printed under the signature)."""
+    membership = (
+        Membership.objects.current()
+        .filter(user=signer, agency=agency, role=Role.AGENCY_LEADER, position__isnull=False)
+        .select_related("position")
+        .first()
+    )
+    return membership.position.name if membership else ""
 
 
 def create_draft(
@@ -82,7 +93,7 @@ def create_draft(
             issuer_name=agency.name,
             issuer_code=agency.code,
             signer_name=signer.full_name,
-            signer_position=meta.signer_position,
+            signer_position=meta.signer_position or signer_position_of(signer, agency),
             signing_capacity=meta.signing_capacity,
             urgency=meta.urgency,
             secrecy=meta.secrecy,

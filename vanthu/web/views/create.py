@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from vanthu.directory.access import leaders_of, roles_of
-from vanthu.directory.models import Membership, Role
+from vanthu.directory.models import Role
 from vanthu.documents import actions
 from vanthu.errors import DomainError
 from vanthu.web.forms import IncomingForm, OutgoingForm
@@ -68,14 +68,6 @@ def outgoing_new(request):
         d = form.cleaned_data
         meta = form.metadata()
         signer = d["signer"]
-        if not meta.signer_position:
-            membership = (
-                Membership.objects.current()
-                .filter(user=signer, agency=agency, role=Role.AGENCY_LEADER, position__isnull=False)
-                .select_related("position")
-                .first()
-            )
-            meta.signer_position = membership.position.name if membership else ""
         upload = d["file"]
         try:
             doc = actions.create_draft(
