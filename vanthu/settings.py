@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "vanthu.documents",
     "vanthu.exchange",
     "vanthu.reports",
+    "vanthu.demo",
+    "vanthu.api",
     "vanthu.web",
 ]
 
