@@ -24,7 +24,7 @@ if [ -f vanthu/api/management/commands/export_openapi.py ]; then
 fi
 
 if [ "${CI:-}" = true ]; then
-  for tool in chromium pdftotext soffice; do
+  for tool in chromium pdftotext pdfsig pdftoppm soffice softhsm2-util pkcs11-tool; do
     command -v "$tool" >/dev/null || { echo "CI: thiếu công cụ $tool" >&2; exit 1; }
   done
 fi
