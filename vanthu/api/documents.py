@@ -36,6 +36,7 @@ from vanthu.api.schemas import (
 )
 from vanthu.audit.events import history_of
 from vanthu.audit.labels import EVENT_LABELS
+from vanthu.directory.access import roles_of
 from vanthu.directory.models import Role
 from vanthu.documents import actions
 from vanthu.documents.access import documents_visible_to, get_document_for_user
@@ -59,7 +60,8 @@ ORDERING = {
 
 @router.get("", response={200: DocumentPage, **ERRORS}, summary="Danh sách văn bản")
 def list_documents(request, filters: Query[DocumentFilters], paging: Query[PageParams]):
-    qs = documents_visible_to(request.auth)
+    # Scoped to the user's agencies so the per-agency indexes apply (see web/views/lists.py).
+    qs = documents_visible_to(request.auth).filter(agency_id__in=roles_of(request.auth).agencies())
     if filters.direction:
         qs = qs.filter(direction=filters.direction)
         date_field = DATE_FIELDS[filters.direction]

@@ -199,8 +199,17 @@ class Document(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "direction", "status", "-created_at"]),
-            models.Index(fields=["agency", "direction", "-arrived_at"]),
+            # The incoming list walks this index and stops after a page; the included columns
+            # let PostgreSQL count the agency's rows from the index alone (ignored on SQLite).
+            models.Index(
+                fields=["agency", "direction", "-arrived_at", "-id"],
+                include=["secrecy", "created_by", "signer", "presented_to"],
+                name="document_incoming_list_idx",
+            ),
             models.Index(fields=["agency", "direction", "-issued_on"]),
+            # Dashboard queues: "awaiting my signature", "presented to me".
+            models.Index(fields=["signer", "status"], name="document_signer_status_idx"),
+            models.Index(fields=["presented_to", "status"], name="document_presented_status_idx"),
         ]
 
     def __str__(self) -> str:
