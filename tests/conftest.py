@@ -7,6 +7,8 @@ import pytest
 
 from tests import files as sample_files
 from tests.personas import PASSWORD, build_world
+from vanthu.documents.models import DocumentType
+from vanthu.documents.types_data import load_document_types
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +40,9 @@ def _no_outbound_network(monkeypatch):
 
 @pytest.fixture
 def world(db):
+    # Transactional tests (threads, live server) flush every table at their end, including
+    # the document types the migration loaded; put them back for whoever runs next.
+    load_document_types(DocumentType)
     return build_world()
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "vanthu.directory",
     "vanthu.documents",
     "vanthu.exchange",
+    "vanthu.signing",
     "vanthu.reports",
     "vanthu.demo",
     "vanthu.api",
@@ -137,6 +138,9 @@ VANTHU_MAX_UPLOAD_BYTES = env_int("VANTHU_MAX_UPLOAD_MB", 50, minimum=1) * 1024 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# PEM files of the root and intermediate CAs trusted when verifying signed PDFs.
+VANTHU_TRUST_ROOTS = env_list("VANTHU_TRUST_ROOTS", [])
+
 # LibreOffice converts .docx drafts to PDF for issuance.
 VANTHU_SOFFICE = env_str("VANTHU_SOFFICE", "soffice")
 
@@ -154,4 +158,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("VANTHU_LOG_LEVEL", "WARNING")},
+    # pyHanko logs every failed certificate path with a traceback; the verdict already
+    # carries the reason in Vietnamese.
+    "loggers": {
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
+    },
 }

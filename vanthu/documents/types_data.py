@@ -42,3 +42,18 @@ COPY_TYPES = [
     ("BTS", "Bản trích sao", "BTS", False),
     ("BSL", "Bản sao lục", "BSL", False),
 ]
+
+
+def load_document_types(document_type_model) -> None:
+    """Create or refresh the types; used by migration 0002 and by tests whose transactional
+    cases flush the tables that migrations filled."""
+    for order, (code, name, abbr, is_letter) in enumerate(DOCUMENT_TYPES + COPY_TYPES, start=1):
+        document_type_model.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "abbreviation": abbr,
+                "is_official_letter": is_letter,
+                "ordering": order,
+            },
+        )

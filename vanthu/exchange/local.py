@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from vanthu.documents.files import issued_files
+from vanthu.documents.files import PDF, issued_files
 from vanthu.documents.models import Channel, Direction, Document, FileVersion, Status
 from vanthu.exchange.models import Delivery, DeliveryEvent, StatusCode
+from vanthu.signing.actions import check_signatures
 
 # Metadata that travels with a document (Appendix VI); the rest belongs to the sender.
 _COPIED_FIELDS = (
@@ -43,7 +44,7 @@ class LocalTransport:
             search_text=source.search_text,
             **{f: getattr(source, f) for f in _COPIED_FIELDS},
         )
-        FileVersion.objects.bulk_create(
+        copies = FileVersion.objects.bulk_create(
             FileVersion(
                 document=incoming,
                 kind=f.kind,
@@ -57,6 +58,11 @@ class LocalTransport:
             )
             for f in issued_files(source)
         )
+        # The recipient's system checks authenticity and integrity on arrival (Art. 21.1b):
+        # the clerk sees the verdict before accepting or returning the document.
+        for copy in copies:
+            if copy.kind == FileVersion.Kind.MAIN and copy.mime_type == PDF:
+                check_signatures(copy)
         delivery.incoming_document = incoming
         delivery.save(update_fields=["incoming_document", "updated_at"])
         self.report_status(delivery, StatusCode.ARRIVED)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from vanthu.directory.access import roles_of
 from vanthu.directory.models import Department, Membership, Role, User
 from vanthu.documents.actions.common import add_file, audit, require_role, snapshot, transition
-from vanthu.documents.files import SCAN_TYPES, check_upload
+from vanthu.documents.files import PDF, SCAN_TYPES, check_upload, current_main
 from vanthu.documents.models import Channel, Direction, Document, FileVersion, Forward, Status
 from vanthu.documents.numbering import INCOMING_SERIES, format_number, local_today, take_number
 from vanthu.documents.search import search_text_for
@@ -19,6 +19,7 @@ from vanthu.documents.validation import Metadata, check_incoming
 from vanthu.errors import DomainError, PermissionDenied, ValidationFailed
 from vanthu.exchange.models import StatusCode
 from vanthu.exchange.transports import get_transport
+from vanthu.signing.actions import check_signatures
 
 
 class DuplicateSuspected(DomainError):
@@ -145,6 +146,14 @@ def _delivery_of(doc: Document):
     return getattr(doc, "source_delivery", None)
 
 
+def _ensure_signatures_checked(doc: Document) -> None:
+    """Authenticity and integrity of an electronic arrival (Art. 21.1b): transports check
+    on arrival; one that did not gets the check here, before the clerk registers it."""
+    main = current_main(doc)
+    if main is not None and main.mime_type == PDF and not main.signature_checks.exists():
+        check_signatures(main)
+
+
 def accept_arrival(user: User, doc: Document, *, confirm_duplicate: bool = False) -> Document:
     """Register an electronic document that arrived from another agency (status 03 back)."""
     require_role(user, doc.agency, Role.CLERK)
@@ -158,6 +167,7 @@ def accept_arrival(user: User, doc: Document, *, confirm_duplicate: bool = False
         duplicates = find_duplicates(doc.agency, meta, exclude_pk=doc.pk)
         if duplicates:
             raise DuplicateSuspected(duplicates)
+    _ensure_signatures_checked(doc)
     with transaction.atomic():
         doc = Document.objects.select_for_update().get(pk=doc.pk)
         before = snapshot(doc)

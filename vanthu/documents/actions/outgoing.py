@@ -4,6 +4,8 @@ same day, delivering to recipient agencies through the transport interface."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +27,12 @@ from vanthu.documents.validation import Metadata, check_outgoing
 from vanthu.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from vanthu.exchange.models import Delivery
 from vanthu.exchange.transports import get_transport
+from vanthu.signing.actions import (
+    open_agency_seal,
+    prepare_personal_signature,
+    sign_as_agency,
+    store_signed,
+)
 
 STAFF_ROLES = (Role.SPECIALIST, Role.DEPARTMENT_LEADER, Role.AGENCY_LEADER, Role.CLERK)
 
@@ -165,7 +173,14 @@ def _may_review_content(user: User, doc: Document) -> bool:
 
 
 def _review(
-    user: User, doc: Document, *, approve: bool, comment: str, step: str, to: str
+    user: User,
+    doc: Document,
+    *,
+    approve: bool,
+    comment: str,
+    step: str,
+    to: str,
+    on_approve: Callable[[], object] | None = None,
 ) -> Document:
     comment = comment.strip()
     if not approve and not comment:
@@ -182,6 +197,8 @@ def _review(
             before,
             note=comment,
         )
+        if approve and on_approve is not None:
+            on_approve()
     return doc
 
 
@@ -210,9 +227,23 @@ def check_form(user: User, doc: Document, *, approve: bool, comment: str = "") -
     )
 
 
-def approve_signature(user: User, doc: Document, *, approve: bool, comment: str = "") -> Document:
+def approve_signature(
+    user: User, doc: Document, *, approve: bool, comment: str = "", secret: str = ""
+) -> Document:
+    """The signer approves (or returns) the draft. With a signing credential, approving also
+    certifies the PDF with the personal signature (``secret``: the password or PIN the signer
+    typed, when the key is not unlocked by the server)."""
     if doc.signer_id != user.pk:
         raise PermissionDenied("Chỉ người ký được chỉ định mới được ký duyệt văn bản này.")
+    signed = None
+    if approve:
+        if doc.status != Status.AWAITING_SIGNATURE:
+            raise InvalidTransition(
+                f"Văn bản đang ở trạng thái «{doc.get_status_display()}», không thể ký duyệt."
+            )
+        # Signing takes most of a second: done before the transaction, so a wrong password
+        # leaves the document awaiting signature and nothing stored.
+        signed = prepare_personal_signature(user, doc, secret=secret)
     return _review(
         user,
         doc,
@@ -220,13 +251,27 @@ def approve_signature(user: User, doc: Document, *, approve: bool, comment: str 
         comment=comment,
         step=Status.AWAITING_SIGNATURE,
         to=Status.APPROVED,
+        on_approve=(lambda: store_signed(user, signed)) if signed is not None else None,
     )
 
 
-def issue_document(user: User, doc: Document) -> Document:
+def issue_document(user: User, doc: Document, *, secret: str = "") -> Document:
     """Number, register and dispatch (Art. 15–16): the number is taken in the same
-    transaction that marks the document issued and creates the deliveries."""
+    transaction that marks the document issued and creates the deliveries.
+
+    With an agency signing credential the number and date are filled into the PDF and the
+    seal applied inside that transaction (the number exists only there); a signing error
+    rolls the number back. The key itself is opened before, so a bad password fails fast."""
     require_role(user, doc.agency, Role.CLERK)
+    seal = open_agency_seal(doc.agency, secret=secret)
+    try:
+        return _issue(user, doc, seal)
+    finally:
+        if seal is not None:
+            seal.signer.close()
+
+
+def _issue(user: User, doc: Document, seal) -> Document:
     with transaction.atomic():
         doc = (
             Document.objects.select_for_update(of=("self",))
@@ -265,6 +310,8 @@ def issue_document(user: User, doc: Document) -> Document:
         doc.search_text = search_text_for(doc)
         doc.save()
         audit("document.issued", doc, user, before, note=f"Số {doc.reference}")
+        if seal is not None:
+            sign_as_agency(user, doc, seal=seal)
         for agency in doc.recipient_agencies.all():
             delivery = Delivery.objects.create(document=doc, recipient=agency, transport="local")
             get_transport(delivery.transport).send(delivery)

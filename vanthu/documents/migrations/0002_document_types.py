@@ -1,15 +1,10 @@
 from django.db import migrations
 
-from vanthu.documents.types_data import COPY_TYPES, DOCUMENT_TYPES
+from vanthu.documents.types_data import load_document_types
 
 
 def load_types(apps, schema_editor):
-    DocumentType = apps.get_model("documents", "DocumentType")
-    for order, (code, name, abbr, is_letter) in enumerate(DOCUMENT_TYPES + COPY_TYPES, start=1):
-        DocumentType.objects.update_or_create(
-            code=code,
-            defaults={"name": name, "abbreviation": abbr, "is_official_letter": is_letter, "ordering": order},
-        )
+    load_document_types(apps.get_model("documents", "DocumentType"))
 
 
 class Migration(migrations.Migration):

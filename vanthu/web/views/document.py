@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from vanthu.audit.events import history_of
@@ -18,6 +19,7 @@ from vanthu.documents.access import get_document_for_user
 from vanthu.documents.files import read_bytes
 from vanthu.documents.models import Direction, Status
 from vanthu.errors import DomainError
+from vanthu.signing.actions import active_credential, signature_panels
 from vanthu.web.forms import ForwardForm, PresentForm, RefuseForm, ReplaceFileForm, ReviewForm
 from vanthu.web.views.common import staff_of
 
@@ -60,10 +62,18 @@ def _available_actions(user, doc) -> set[str]:
 
 def _context(request, doc, **forms):
     can = _available_actions(request.user, doc)
+    files = list(doc.files.select_related("created_by").order_by("kind", "-version"))
+    # With a personal credential the approval form is the signing form (it may ask for the
+    # key's password), drawn by the page itself instead of the generic review form.
+    personal = active_credential(user=request.user) if "approve_signature" in can else None
+    seal = active_credential(agency=doc.agency) if "issue" in can else None
     context = {
         "doc": doc,
         "can": can,
-        "files": doc.files.select_related("created_by").order_by("kind", "-version"),
+        "files": files,
+        "signature_panels": signature_panels(files),
+        "personal_credential": personal,
+        "agency_credential": seal,
         "history": history_of(doc),
         "comments": doc.comments.select_related("author"),
         "forwards": doc.forwards.select_related("to_user", "to_department", "by").order_by("at"),
@@ -74,7 +84,7 @@ def _context(request, doc, **forms):
         else [],
         "source_delivery": getattr(doc, "source_delivery", None),
         "review_form": forms.get("review_form") or ReviewForm(),
-        "review_steps": REVIEW_STEPS,
+        "review_steps": [s for s in REVIEW_STEPS if not (personal and s[0] == "approve_signature")],
         "refuse_form": forms.get("refuse_form") or RefuseForm(),
         "replace_form": forms.get("replace_form") or ReplaceFileForm(),
     }
@@ -120,6 +130,7 @@ def _run(request, doc, fn, success: str) -> None:
         messages.success(request, success)
 
 
+@sensitive_post_parameters("signing_secret")
 @require_POST
 @login_required
 def document_action(request, public_id, action):
@@ -176,17 +187,19 @@ def document_action(request, public_id, action):
     elif action in ("review_content", "check_form", "approve_signature"):
         fn = getattr(actions, action)
         approve = post.get("decision") == "approve"
+        # Only the signer's step takes a key password; it is used once and never stored.
+        extra = {"secret": post.get("signing_secret", "")} if action == "approve_signature" else {}
         _run(
             request,
             doc,
-            lambda: fn(user, doc, approve=approve, comment=post.get("comment", "")),
+            lambda: fn(user, doc, approve=approve, comment=post.get("comment", ""), **extra),
             "Đã ghi nhận ý kiến." if not approve else "Đã đồng ý, chuyển bước tiếp theo.",
         )
     elif action == "issue":
         _run(
             request,
             doc,
-            lambda: actions.issue_document(user, doc),
+            lambda: actions.issue_document(user, doc, secret=post.get("signing_secret", "")),
             "Đã cấp số và phát hành văn bản.",
         )
     elif action == "replace_file":
