@@ -1,0 +1,9 @@
+"""The demo province: Nghệ An after the 2025 two-tier local-government reform.
+
+`data` holds the agencies, people and subjects as plain data; `accounts` turns them into the
+list of demo logins (also printed as docs/DEMO_ACCOUNTS.md); `seed` drives the real document
+actions to fill a fresh database; `backdate` spreads what the actions did "now" over the past
+twelve months while keeping the yearly numbering of Decree 30 intact.
+"""
+
+DEMO_PASSWORD = "vanthu2026"
