@@ -24,7 +24,7 @@ TOTAL = THREADS * PER_THREAD
 # locks fail at once ("database table is locked") instead of waiting, so it cannot host them.
 pytestmark = [
     pytest.mark.postgres_only,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
