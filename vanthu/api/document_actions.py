@@ -78,16 +78,20 @@ def submit(request, public_id: UUID):
     return get_document_for_user(request.auth, public_id)
 
 
+def _review_step(request, public_id: UUID, data: ReviewIn, step):
+    """The three review steps share one shape; each keeps its own route for the OpenAPI."""
+    doc = get_document_for_user(request.auth, public_id)
+    step(request.auth, doc, approve=data.decision == Decision.APPROVE, comment=data.comment)
+    return get_document_for_user(request.auth, public_id)
+
+
 @router.post(
     "/{public_id}/actions/review_content",
     response=RESPONSES,
     summary="Kiểm tra nội dung (lãnh đạo đơn vị soạn thảo)",
 )
 def review_content(request, public_id: UUID, data: ReviewIn):
-    doc = get_document_for_user(request.auth, public_id)
-    approve = data.decision == Decision.APPROVE
-    actions.review_content(request.auth, doc, approve=approve, comment=data.comment)
-    return get_document_for_user(request.auth, public_id)
+    return _review_step(request, public_id, data, actions.review_content)
 
 
 @router.post(
@@ -96,10 +100,7 @@ def review_content(request, public_id: UUID, data: ReviewIn):
     summary="Kiểm tra thể thức, kỹ thuật trình bày (văn thư)",
 )
 def check_form(request, public_id: UUID, data: ReviewIn):
-    doc = get_document_for_user(request.auth, public_id)
-    approve = data.decision == Decision.APPROVE
-    actions.check_form(request.auth, doc, approve=approve, comment=data.comment)
-    return get_document_for_user(request.auth, public_id)
+    return _review_step(request, public_id, data, actions.check_form)
 
 
 @router.post(
@@ -108,10 +109,7 @@ def check_form(request, public_id: UUID, data: ReviewIn):
     summary="Ký duyệt (người ký được chỉ định)",
 )
 def approve_signature(request, public_id: UUID, data: ReviewIn):
-    doc = get_document_for_user(request.auth, public_id)
-    approve = data.decision == Decision.APPROVE
-    actions.approve_signature(request.auth, doc, approve=approve, comment=data.comment)
-    return get_document_for_user(request.auth, public_id)
+    return _review_step(request, public_id, data, actions.approve_signature)
 
 
 @router.post("/{public_id}/actions/issue", response=RESPONSES, summary="Cấp số và phát hành")
