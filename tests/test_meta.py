@@ -11,8 +11,13 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import files
+from tests.signing import tools
 from vanthu.documents import actions
+from vanthu.documents.files import check_upload, store
 from vanthu.documents.validation import Metadata
+from vanthu.signing import trust
+from vanthu.signing.models import SigningCredential
+from vanthu.signing.pki import DemoPki
 
 
 def test_no_missing_migrations(db):
@@ -40,6 +45,17 @@ def _doc_kwargs(ctx):
     return {"public_id": ctx["doc"].public_id}
 
 
+def _credential_kwargs(ctx):
+    image = check_upload("a.png", tools.signature_png(), allowed={"image/png"})
+    credential = SigningCredential.objects.create(
+        user=ctx["world"].clerk_ubnd,
+        kind="agent",
+        image_storage_name=store(image),
+        image_sha256=image.sha256,
+    )
+    return {"public_id": credential.public_id}
+
+
 PAGES = {
     "web:dashboard": ("clerk_ubnd", None, "get", 200),
     "web:login": ("outsider", None, "get", 302),  # a logged-in user is sent to the dashboard
@@ -64,6 +80,44 @@ PAGES = {
         "post",
         302,
     ),
+    # The clerk sees ctx's document but is not its signer: refused. The allowed path (the
+    # signer of a document awaiting signature) is in tests/signing_flow/test_csc_flow.py.
+    "csc:send_otp": ("clerk_ubnd", _doc_kwargs, "post", 403),
+    "credentials:mine": ("specialist_ubnd", None, "get", 200),
+    "credentials:register": ("specialist_ubnd", lambda c: {"kind": "agent"}, "post", 400),
+    "credentials:seal_index": ("clerk_ubnd", None, "get", 302),
+    "credentials:seal": ("clerk_ubnd", lambda c: {"code": c["world"].ubnd.code}, "get", 200),
+    "credentials:seal_register": (
+        "clerk_ubnd",
+        lambda c: {"code": c["world"].ubnd.code, "kind": "agent"},
+        "post",
+        400,
+    ),
+    "credentials:all": ("admin", None, "get", 200),
+    "credentials:image": ("clerk_ubnd", _credential_kwargs, "get", 200),
+    "credentials:image_replace": ("clerk_ubnd", _credential_kwargs, "post", 302),
+    "credentials:deactivate": ("clerk_ubnd", _credential_kwargs, "post", 302),
+    # The clerk sees ctx's document but is not its signer: prepare refuses (403); finish finds
+    # no session (400). The allowed path is in tests/signing/test_remote.py.
+    "signsession:prepare": ("clerk_ubnd", _doc_kwargs, "post", 403),
+    "signsession:finish": ("clerk_ubnd", _doc_kwargs, "post", 400),
+    "copies:create": ("clerk_ubnd", _doc_kwargs, "get", 200),
+    "trust:index": ("admin", None, "get", 200),
+    "trust:policy": ("leader_ubnd", None, "get", 200),
+    "trust:deactivate": (
+        "admin",
+        lambda c: {
+            "public_id": trust.add_trusted_certificate(
+                c["world"].admin, DemoPki().root.cert_pem
+            ).public_id
+        },
+        "get",
+        200,
+    ),
+    "verify:index": ("outsider", None, "get", 200),
+    "verify:document": ("outsider", lambda c: {"code": "ZZZZ-ZZZZ"}, "get", 404),
+    "verify:document_json": ("outsider", lambda c: {"code": "ZZZZ-ZZZZ"}, "get", 404),
+    "verify:check_file": ("outsider", None, "post", 400),
     "reports:index": ("clerk_ubnd", None, "get", 200),
     "reports:register": ("clerk_ubnd", None, "get", 200),
     "directory:index": ("admin", None, "get", 200),
@@ -115,6 +169,13 @@ OPEN_TO_ANY_USER = {
     "web:outgoing_list",
     "web:inbox",
     "web:approvals",
+    "credentials:mine",  # each person's own signing key
+    "credentials:register",
+    # The public verification pages (no login at all).
+    "verify:index",
+    "verify:document",
+    "verify:document_json",
+    "verify:check_file",
 }
 
 
@@ -150,4 +211,5 @@ def test_every_page_allows_its_persona_and_denies_an_outsider(client, ctx, name)
         return
     client.force_login(world.outsider)
     denied = getattr(client, method)(url, data)
-    assert denied.status_code == 404, (name, denied.status_code)
+    # 404 where the object's existence is hidden (documents), 403 on administration pages.
+    assert denied.status_code in (403, 404), (name, denied.status_code)

@@ -115,11 +115,31 @@ def demo(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("seed_demo", documents=args.documents, if_empty=True)
+    from vanthu.demo import signing as demo_signing
+
+    if not demo_signing.is_set_up():
+        print("Cấp chứng thư số thử nghiệm cho lãnh đạo và con dấu cơ quan…", flush=True)
+        done = demo_signing.set_up_signing()
+        print(f"Đã cấp khóa ký số cho {done.people} lãnh đạo và {done.agencies} cơ quan.")
     url = f"http://127.0.0.1:{args.port}/"
     _print_logins(url)
     if args.no_serve:
         return 0
-    return serve(args.port)
+    # The PKI's timestamp, CRL and OCSP services live in this process while gunicorn serves.
+    services = demo_signing.start_services()
+    if services is not None:
+        print("\n".join(services.urls))
+        print(
+            f"Ký số: lãnh đạo nhập mật khẩu khóa «{demo_signing.DEMO_PASSWORD}» khi ký duyệt; "
+            f"riêng {demo_signing.REMOTE_SIGNER} ký số từ xa, mã OTP hiện ở cửa sổ này. "
+            "Con dấu cơ quan do máy chủ ký khi văn thư ban hành.",
+            flush=True,
+        )
+    try:
+        return serve(args.port)
+    finally:
+        if services is not None:
+            services.stop()
 
 
 def _reset_embedded_database() -> None:

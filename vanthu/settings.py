@@ -143,6 +143,30 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # PEM files of the root and intermediate CAs trusted when verifying signed PDFs.
 VANTHU_TRUST_ROOTS = env_list("VANTHU_TRUST_ROOTS", [])
+# RFC 3161 time-stamping service; empty → signatures are PAdES B-B.
+VANTHU_TSA_URL = env_str("VANTHU_TSA_URL", "")
+# "B-B" | "B-T" | "B-LTA"; empty → B-T when a TSA is configured, else B-B.
+VANTHU_SIGNATURE_LEVEL = env_str("VANTHU_SIGNATURE_LEVEL", "").upper()
+if VANTHU_SIGNATURE_LEVEL not in ("", "B-B", "B-T", "B-LTA"):
+    raise SettingError("VANTHU_SIGNATURE_LEVEL must be B-B, B-T or B-LTA")
+if VANTHU_SIGNATURE_LEVEL in ("B-T", "B-LTA") and not VANTHU_TSA_URL:
+    raise SettingError(f"VANTHU_SIGNATURE_LEVEL={VANTHU_SIGNATURE_LEVEL} needs VANTHU_TSA_URL")
+# CRL/OCSP checking: soft-fail (revoked fails, unreachable responder does not), hard-fail, off.
+VANTHU_REVOCATION_MODE = env_str("VANTHU_REVOCATION_MODE", "soft-fail")
+if VANTHU_REVOCATION_MODE not in ("soft-fail", "hard-fail", "off"):
+    raise SettingError("VANTHU_REVOCATION_MODE must be soft-fail, hard-fail or off")
+# Where the signer's browser reaches the local signing agent (vanthu-signer) by default.
+VANTHU_SIGNER_AGENT_URL = env_str("VANTHU_SIGNER_AGENT_URL", "http://127.0.0.1:8765")
+# Public address printed in the QR code of issued PDFs (verification page /xac-thuc/).
+VANTHU_PUBLIC_URL = env_str("VANTHU_PUBLIC_URL", "http://127.0.0.1:8000")
+# Uploaded PKCS#12 files of server-held keys (0600 files in a 0700 directory).
+VANTHU_KEY_DIR = Path(env_str("VANTHU_KEY_DIR", str(VAR_DIR / "keys")))
+# PKCS#11 modules users may pick: loading a module runs its code inside the server, so the
+# list is the operator's, never typed by a user.
+VANTHU_PKCS11_MODULES = env_list("VANTHU_PKCS11_MODULES", ["/usr/lib/softhsm/libsofthsm2.so"])
+# Remote signing services (CSC API v2 base URLs) users may register credentials with; the
+# server sends its client secret only to these.
+VANTHU_CSC_SERVICES = env_list("VANTHU_CSC_SERVICES", [])
 
 # LibreOffice converts .docx drafts to PDF for issuance.
 VANTHU_SOFFICE = env_str("VANTHU_SOFFICE", "soffice")

@@ -8,5 +8,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("so-van-ban/", include("vanthu.reports.urls")),
     path("danh-ba/", include("vanthu.directory.urls")),
+    path("ky-so/khoa/", include("vanthu.signing.web.credentials_urls")),
+    path("ky-so/tin-cay/", include("vanthu.signing.web.trust_urls")),
+    path("ky-so/phien/", include("vanthu.signing.web.session_urls")),
+    path("ky-so/tu-xa/", include("vanthu.signing.web.csc_urls")),
+    path("xac-thuc/", include("vanthu.signing.web.public_urls")),
+    path("ban-sao/", include("vanthu.web.copies_urls")),
     path("", include("vanthu.web.urls")),
 ]

@@ -69,6 +69,7 @@ def test_draft_to_issue_to_the_recipient_clerk_accepting(world, api):
         "document.approved_step",
         "document.approved_step",
         "document.issued",
+        "document.verification_stamped",
     ]
     assert history[-1]["actor"]["id"] == str(world.clerk_ubnd.public_id)
     assert AuditEvent.objects.filter(

@@ -46,6 +46,7 @@ def test_the_outgoing_flow_leaves_a_complete_trail(world):
         ("document.approved_step", world.clerk_ubnd, "form_check", "awaiting_signature"),
         ("document.approved_step", world.leader_ubnd, "awaiting_signature", "approved"),
         ("document.issued", world.clerk_ubnd, "approved", "issued"),
+        ("document.verification_stamped", world.clerk_ubnd, None, "issued"),
     ]
     events = history_of(doc)
     assert {e.request_id for e in events} == {""}
@@ -53,8 +54,8 @@ def test_the_outgoing_flow_leaves_a_complete_trail(world):
     assert {e.object_type for e in events} == {"documents.document"}
     assert events[2].note == "Sửa trích yếu."
     assert events[3].note == "Phiên bản 2"
-    assert events[-1].note == "Số 01/UBND-KT"
-    assert events[-1].after["reference"] == "01/UBND-KT"
+    assert events[-2].note == "Số 01/UBND-KT"
+    assert events[-2].after["reference"] == "01/UBND-KT"
 
 
 def test_the_incoming_flow_leaves_a_complete_trail(world):

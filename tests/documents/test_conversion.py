@@ -42,9 +42,13 @@ def test_it_renders_a_docx_to_pdf_and_issues_the_pdf(world):
 
     doc = advance(world, doc, Status.ISSUED)
 
+    # The approved rendition is promoted to main version 2, then stamped with the QR code
+    # as version 3 (issued without a personal signature).
     issued = current_main(doc)
-    assert (issued.kind, issued.version, issued.mime_type) == ("main", 2, PDF)
-    assert issued.derived_from == rendition and issued.sha256 == rendition.sha256
+    assert (issued.kind, issued.version, issued.mime_type) == ("main", 3, PDF)
+    promoted = issued.derived_from
+    assert (promoted.version, promoted.derived_from) == (2, rendition)
+    assert promoted.sha256 == rendition.sha256
     assert doc.page_amount == 1
     copy = Document.objects.get(direction="incoming")
     assert [f.mime_type for f in copy.files.all()] == [PDF]

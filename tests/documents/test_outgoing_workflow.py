@@ -8,6 +8,7 @@ import pytest
 from tests import files
 from tests.documents.helpers import advance, make_approved, make_draft
 from vanthu.documents import actions
+from vanthu.documents.files import current_main
 from vanthu.documents.models import Document, NumberCounter, ReviewComment, Status
 from vanthu.errors import InvalidTransition, PermissionDenied, ValidationFailed
 
@@ -210,7 +211,8 @@ def test_it_delivers_the_issued_document_to_each_recipient(world):
             doc.subject,
         )
         assert copy.arrival_number is None
-        assert [f.sha256 for f in copy.files.all()] == [doc.files.get(kind="main").sha256]
+        # The recipients get the issued PDF: the approved one with the QR code stamped on.
+        assert [f.sha256 for f in copy.files.all()] == [current_main(doc).sha256]
 
 
 def test_outgoing_queues_show_each_step_to_its_actor(world):

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from vanthu.signing import pades
 from vanthu.signing.backends import available_backends, get_signer
 from vanthu.signing.backends.pkcs12 import CachedKeySigner
-from vanthu.signing.errors import BackendNotAvailableError, KeyFileError, UnknownBackendError
+from vanthu.signing.errors import KeyFileError, SignerConfigError, UnknownBackendError
 from vanthu.signing.pki import DEFAULT_PASSWORD
 from vanthu.signing.verify import verify_pdf
 
@@ -22,10 +22,9 @@ def test_unknown_backend():
         get_signer("giay")
 
 
-@pytest.mark.parametrize("kind", ["external", "csc"])
-def test_interface_only_backends_say_so(kind):
-    with pytest.raises(BackendNotAvailableError, match="chưa được hỗ trợ"):
-        get_signer(kind)
+def test_csc_without_parameters_is_a_config_error():
+    with pytest.raises(SignerConfigError, match="thiếu tham số"):
+        get_signer("csc")
 
 
 def test_pkcs12_loads_signer_certificate_and_name(test_pki):

@@ -93,10 +93,14 @@ def test_without_credentials_the_flow_is_unchanged(world):
     first = current_main(draft)
     doc = advance(world, draft, Status.ISSUED)
     assert doc.reference == "01/UBND-KT"
-    assert current_main(doc) == first
+    # The only new version is the QR-stamped issued PDF, derived from the draft's PDF.
+    issued = current_main(doc)
+    assert issued.derived_from == first and issued.version == first.version + 1
+    assert doc.verification_code
     events = list(
         AuditEvent.objects.filter(object_id=str(doc.public_id)).values_list("action", flat=True)
     )
+    assert "document.verification_stamped" in events
     assert not [e for e in events if e.startswith("document.signed")]
     incoming = doc.deliveries.get().incoming_document
     assert current_main(incoming).signature_checks.get().verdict == "unsigned"

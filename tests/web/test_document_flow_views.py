@@ -85,6 +85,7 @@ def test_outgoing_flow_through_views_reaches_recipient_clerk(client, world):
         "document.approved_step",
         "document.approved_step",
         "document.issued",
+        "document.verification_stamped",
     ]
 
 

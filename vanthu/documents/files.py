@@ -198,8 +198,15 @@ def current_main(document):
     return document.files.filter(kind="main").order_by("-version").first()
 
 
+def current_attachments(document):
+    """The attachments (phụ lục, tài liệu kèm theo issued as separate files) in their latest
+    form: an attachment signed at issuance supersedes the unsigned file it derives from."""
+    attachments = document.files.filter(kind="attachment")
+    superseded = attachments.filter(derived_from__isnull=False).values("derived_from")
+    return list(attachments.exclude(pk__in=superseded).order_by("id"))
+
+
 def issued_files(document):
-    """The files a recipient gets: the latest main version and every attachment."""
+    """The files a recipient gets: the latest main version and the current attachments."""
     main = current_main(document)
-    attachments = list(document.files.filter(kind="attachment").order_by("id"))
-    return ([main] if main else []) + attachments
+    return ([main] if main else []) + current_attachments(document)

@@ -86,6 +86,12 @@ INCOMING_FLOW = {
 }
 
 
+class CopyForm(models.TextChoices):
+    FULL = "sao_y", "Sao y"
+    EXTRACT = "trich_sao", "Trích sao"
+    TRANSCRIPT = "sao_luc", "Sao lục"
+
+
 class Channel(models.TextChoices):
     PAPER = "paper", "Bản giấy"
     ELECTRONIC = "electronic", "Điện tử"
@@ -181,6 +187,26 @@ class Document(models.Model):
     issued_at = models.DateTimeField(null=True, blank=True)
     # Folded (lower-case, no diacritics, đ→d) copy of reference + subject + issuer for search.
     search_text = models.TextField(blank=True, editable=False)
+    # Short code printed with a QR code on the issued PDF; anyone can look the document up
+    # with it on the public verification page (/xac-thuc/) without logging in.
+    verification_code = models.CharField(
+        "mã xác thực", max_length=16, null=True, blank=True, unique=True, editable=False
+    )
+    # Electronic copies (sao y, trích sao, sao lục — Decree 30 Art. 25–27) are outgoing
+    # documents of a copy type, numbered in their own yearly series, pointing at the original.
+    copy_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="copies",
+        verbose_name="bản gốc",
+    )
+    copy_form = models.CharField(
+        "hình thức sao", max_length=10, choices=CopyForm.choices, blank=True
+    )
+    # For trích sao: the pages of the original that were copied, e.g. "1-2,5".
+    copy_pages = models.CharField("trang trích sao", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "văn bản"

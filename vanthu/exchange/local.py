@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from vanthu.documents.actions.incoming import check_arrival
 from vanthu.documents.files import PDF, issued_files
 from vanthu.documents.models import Channel, Direction, Document, FileVersion, Status
 from vanthu.exchange.models import Delivery, DeliveryEvent, StatusCode
@@ -66,6 +67,9 @@ class LocalTransport:
         delivery.incoming_document = incoming
         delivery.save(update_fields=["incoming_document", "updated_at"])
         self.report_status(delivery, StatusCode.ARRIVED)
+        # After 01: the sender sees that it arrived, then that the recipient's rules
+        # refused it (02), as with a clerk's refusal.
+        check_arrival(incoming)
 
     def report_status(self, delivery: Delivery, status: str, *, actor=None, note: str = "") -> None:
         Delivery.objects.filter(pk=delivery.pk).update(status=status, updated_at=timezone.now())

@@ -19,32 +19,48 @@ uses the documents models and file storage, so importing it never imports them.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from vanthu.audit.events import record_event
-from vanthu.documents.files import PDF, check_upload, current_main, read_bytes, store
+from vanthu.documents.files import (
+    PDF,
+    check_upload,
+    current_attachments,
+    current_main,
+    read_bytes,
+    store,
+)
 from vanthu.documents.models import Document, FileVersion
 from vanthu.errors import ValidationFailed
-from vanthu.signing import pades
+from vanthu.signing import pades, trust
 from vanthu.signing.appearance import Box
 from vanthu.signing.backends import LoadedSigner, get_signer
 from vanthu.signing.errors import DocumentStateError, SignerConfigError, SigningError
 from vanthu.signing.identity import classify
 from vanthu.signing.models import SignatureCheck, SigningCredential
+from vanthu.signing.profile import signature_profile
+from vanthu.signing.qr import (
+    has_signature,
+    new_verification_code,
+    stamp_verification,
+    verification_url,
+)
 from vanthu.signing.summary import signature_rows
+from vanthu.signing.trust import signing_certificate_problem
 from vanthu.signing.verify import verify_pdf
 
 # Where the personal signature goes when the template does not say: the signer block of an
 # A4 page laid out per Appendix I sits right of centre below the body, on the last page.
 # (PDF points from the bottom-left corner.)
+logger = logging.getLogger(__name__)
+
 DEFAULT_SIGNATURE_BOX: Box = (330.0, 190.0, 530.0, 275.0)
 
 
@@ -114,6 +130,10 @@ def register_credential(
 
 
 def _secret_of(credential: SigningCredential, typed: str) -> str:
+    if credential.kind == SigningCredential.Kind.CSC:
+        if not typed:
+            raise SignerConfigError("Hãy nhập mã OTP do dịch vụ ký số từ xa gửi tới để ký.")
+        return typed
     env_name = credential.secret_env
     if env_name is None:
         if not typed:
@@ -134,6 +154,15 @@ def open_signer(credential: SigningCredential, typed_secret: str = "") -> Loaded
     secret = _secret_of(credential, typed_secret)
     if credential.kind == SigningCredential.Kind.PKCS12:
         loaded = get_signer("pkcs12", path=params.get("path"), password=secret)
+    elif credential.kind == SigningCredential.Kind.CSC:
+        # The typed secret of a remote-signing credential is the one-time password the
+        # service sent to the signer's phone; it authorizes this one signature.
+        loaded = get_signer("csc", otp=secret, **params)
+    elif credential.kind == SigningCredential.Kind.AGENT:
+        raise SignerConfigError(
+            "Khóa ký số này nằm trên USB token ở máy của người ký: hãy ký trên trình duyệt "
+            "với phần mềm vanthu-signer đang chạy."
+        )
     else:
         loaded = get_signer(
             "pkcs11",
@@ -143,13 +172,34 @@ def open_signer(credential: SigningCredential, typed_secret: str = "") -> Loaded
             slot=params.get("slot"),
             module=params.get("module") or "/usr/lib/softhsm/libsofthsm2.so",
         )
-    if credential.certificate_pem:
-        registered = x509.load_pem_x509_certificate(credential.certificate_pem.encode())
-        if registered != loaded.certificate:
-            raise SignerConfigError(
-                "Khóa ký số không khớp với chứng thư số đã đăng ký; hãy đăng ký lại khóa."
-            )
+    try:
+        if credential.certificate_pem:
+            registered = x509.load_pem_x509_certificate(credential.certificate_pem.encode())
+            if registered != loaded.certificate:
+                raise SignerConfigError(
+                    "Khóa ký số không khớp với chứng thư số đã đăng ký; hãy đăng ký lại khóa."
+                )
+        # Expired, not yet valid, wrong key usage or revoked: refused before any PDF work,
+        # so nothing signed with it is ever stored.
+        problem = signing_certificate_problem(loaded.certificate, signer_chain(loaded))
+        if problem:
+            raise SigningError(problem)
+    except SigningError:
+        loaded.close()
+        raise
     return loaded
+
+
+def signer_chain(loaded: LoadedSigner) -> list[x509.Certificate]:
+    """The CA certificates the key file or token carries next to the signer's certificate."""
+    registry = getattr(loaded.signer, "cert_registry", None) or ()
+    own = loaded.certificate.public_bytes(Encoding.DER)
+    chain = []
+    for cert in registry:
+        der = cert.dump()
+        if der != own:
+            chain.append(x509.load_der_x509_certificate(der))
+    return chain
 
 
 def _image_of(credential: SigningCredential) -> bytes:
@@ -199,12 +249,69 @@ def store_signed(user, signed: SignedPdf) -> FileVersion:
         actor=user,
         agency=doc.agency,
         after={"status": doc.status, "version": version.version, "sha256": version.sha256},
-        note=f"Ký số: {signed.signer_name}",
+        note=f"Ký số: {signed.signer_name}" if signed.signer_name else "",
     )
     return version
 
 
 # -- personal signature at approval ------------------------------------------------------------
+
+
+def personal_signing_input(document: Document) -> tuple[FileVersion, bytes]:
+    """The PDF version the approving person signs and the exact bytes they sign.
+
+    Every personal-signature path (server-held key, token, local agent, remote service)
+    starts here, so whatever must be in the certified revision is added in one place."""
+    source = signable_pdf(document)
+    if source is None:
+        raise DocumentStateError("Văn bản chưa có bản PDF để ký số.")
+    content = read_bytes(source.storage_name)
+    if document.is_secret:
+        return source, content  # never looked up publicly: no code, no QR
+    # The QR code must be in the certified revision: after it only form filling is allowed.
+    code = ensure_verification_code(document)
+    return source, stamp_verification(content, code=code, url=verification_url(code))
+
+
+def ensure_verification_code(document: Document) -> str:
+    """The document's verification code, assigned once.
+
+    Saved at once (compare-and-set), not in the approval transaction: token and remote
+    signing finish in a later request and must print the same code. A code on a document
+    that is never issued is harmless: the public lookup only finds issued documents."""
+    if not document.verification_code:
+        Document.objects.filter(pk=document.pk, verification_code__isnull=True).update(
+            verification_code=new_verification_code()
+        )
+        document.verification_code = Document.objects.values_list(
+            "verification_code", flat=True
+        ).get(pk=document.pk)
+    return document.verification_code
+
+
+def stamp_for_issue(user, document: Document) -> FileVersion | None:
+    """A document issued without a personal signature gets its QR code at issuance, inside
+    the issuing transaction (a failure rolls it back with the number). A signed PDF was
+    stamped before its personal signature and is left alone."""
+    if document.is_secret:
+        return None
+    source = signable_pdf(document)
+    if source is None or source.mime_type != PDF:
+        return None
+    content = read_bytes(source.storage_name)
+    if has_signature(content):
+        return None
+    code = ensure_verification_code(document)
+    try:
+        stamped = stamp_verification(content, code=code, url=verification_url(code))
+    except DocumentStateError:
+        # An unusual but accepted PDF the stamper cannot draw on: issue it without the QR
+        # code (the code page still finds it) rather than refuse to issue.
+        logger.warning("no QR stamp on document %s", document.pk, exc_info=True)
+        return None
+    return store_signed(
+        user, SignedPdf(document, source, stamped, "document.verification_stamped", "")
+    )
 
 
 def prepare_personal_signature(user, document: Document, *, secret: str = "") -> SignedPdf | None:
@@ -214,18 +321,17 @@ def prepare_personal_signature(user, document: Document, *, secret: str = "") ->
     credential = active_credential(user=user)
     if credential is None:
         return None
-    source = signable_pdf(document)
-    if source is None:
-        raise DocumentStateError("Văn bản chưa có bản PDF để ký số.")
+    source, pdf_bytes = personal_signing_input(document)
     with open_signer(credential, secret) as loaded:
         content = pades.sign_personal(
-            read_bytes(source.storage_name),
+            pdf_bytes,
             loaded,
             image_png=_image_of(credential),
             box=DEFAULT_SIGNATURE_BOX,
             capacity_text=document.signing_capacity,
             position=document.signer_position,
             name=document.signer_name or loaded.display_name,
+            profile=signature_profile(loaded.certificate, signer_chain(loaded)),
         )
     return SignedPdf(document, source, content, "document.signed_personal", loaded.display_name)
 
@@ -279,6 +385,7 @@ def sign_as_agency(
             number_text=document.reference,
             date_text=document.issued_on.strftime("%d/%m/%Y"),
             seal_png=seal.image,
+            profile=signature_profile(seal.signer.certificate, signer_chain(seal.signer)),
         )
     except DocumentStateError as exc:
         raise DocumentStateError(f"Không ký số được văn bản của cơ quan: {exc.message}") from exc
@@ -288,19 +395,64 @@ def sign_as_agency(
     return store_signed(user, signed)
 
 
+def sign_attachments_as_agency(user, document: Document, *, seal: AgencySeal) -> list[FileVersion]:
+    """Sign each PDF attachment issued as a separate file (Appendix I): no image, the
+    document's số/ký hiệu and the signing time top right of page 1. Inside the issuing
+    transaction, like the main file; each signed file supersedes the unsigned one."""
+    signed_versions = []
+    for attachment in current_attachments(document):
+        if attachment.mime_type != PDF:
+            continue
+        try:
+            content = pades.sign_attachment(
+                read_bytes(attachment.storage_name),
+                seal.signer,
+                reference=document.reference,
+                profile=signature_profile(seal.signer.certificate, signer_chain(seal.signer)),
+            )
+        except DocumentStateError as exc:
+            raise DocumentStateError(
+                f"Không ký số được tệp kèm theo «{attachment.original_name}»: {exc.message}"
+            ) from exc
+        checked = check_upload(attachment.original_name, content, allowed={PDF})
+        last = (
+            document.files.filter(kind=FileVersion.Kind.ATTACHMENT)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        )
+        version = FileVersion.objects.create(
+            document=document,
+            kind=FileVersion.Kind.ATTACHMENT,
+            version=(last or 0) + 1,
+            original_name=checked.name,
+            storage_name=store(checked),
+            sha256=checked.sha256,
+            size=checked.size,
+            mime_type=checked.mime_type,
+            page_count=checked.page_count,
+            derived_from=attachment,
+            created_by=user if user is not None and user.is_authenticated else None,
+        )
+        record_event(
+            "document.attachment_signed",
+            document,
+            actor=user,
+            agency=document.agency,
+            after={"file": checked.name, "sha256": checked.sha256},
+            note=f"Ký số: {seal.signer.display_name}",
+        )
+        signed_versions.append(version)
+    return signed_versions
+
+
 # -- verification ------------------------------------------------------------------------------
 
 
 def trust_roots() -> list[bytes]:
-    """The PEM certificates listed in ``VANTHU_TRUST_ROOTS`` (paths; none by default)."""
-    roots = []
-    for path in getattr(settings, "VANTHU_TRUST_ROOTS", ()) or ():
-        roots.extend(_pem_blocks(Path(path).read_bytes()))
-    return roots
-
-
-def _pem_blocks(data: bytes) -> list[bytes]:
-    return [cert.public_bytes(Encoding.PEM) for cert in x509.load_pem_x509_certificates(data)]
+    """The trust anchors as DER: active roots of the trust store and the certificates of the
+    ``VANTHU_TRUST_ROOTS`` files (see ``vanthu.signing.trust``)."""
+    return [cert.dump() for cert in trust.trust_roots()]
 
 
 def check_signatures(file_version: FileVersion) -> SignatureCheck:
@@ -310,7 +462,7 @@ def check_signatures(file_version: FileVersion) -> SignatureCheck:
     check describes what arrived, it does not decide the flow."""
     content = read_bytes(file_version.storage_name)
     try:
-        report = verify_pdf(content, trust_roots=trust_roots())
+        report = verify_pdf(content, context=trust.validation_context)
     except DocumentStateError as exc:
         report = {
             "verdict": "invalid",

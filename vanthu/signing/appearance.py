@@ -7,14 +7,28 @@
 * Attachments and electronic copies: no image, a text block top-right of page 1 in a Times-like
   serif at 10 pt. Noto Serif is used: pyHanko mis-spaces fonts whose unitsPerEm is not 1000
   (DejaVu, Liberation), and the glyph factory's size must equal the text box's.
+
+Speed: every text appearance embeds a subset of its font, and fontTools decodes the whole
+font's layout tables to make it (Noto Serif: 3,256 glyphs, ~0.5 s a signature). Text is
+therefore set in ``vietnamese_font``, a copy of the font reduced once to Latin, Vietnamese and
+common punctuation, without layout tables or hinting (kept on disk, rebuilt when the font
+changes): ~10× faster to subset. Text with a character outside it falls back to the full font. PNG images are decoded once per content (by SHA-256).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import os
+import tempfile
+import threading
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import fontTools
+from fontTools import subset as ft_subset
+from fontTools import ttLib
 from PIL import Image
 from pyhanko.pdf_utils import generic, layout
 from pyhanko.pdf_utils.content import RawContent
@@ -40,6 +54,85 @@ _ALIGN = {
 }
 
 
+# What official documents print: ASCII, Latin-1 and Latin Extended-A/B (Ơ ơ Ư ư), combining
+# diacritics, Latin Extended Additional (the precomposed Vietnamese letters), punctuation,
+# currency (₫) and letter-like symbols (№).
+VIETNAMESE_RANGES = (
+    (0x0020, 0x007E),
+    (0x00A0, 0x024F),
+    (0x0300, 0x036F),
+    (0x1E00, 0x1EFF),
+    (0x2000, 0x206F),
+    (0x20A0, 0x20CF),
+    (0x2100, 0x214F),
+)
+_FONT_LOCK = threading.Lock()
+_REDUCED_FONTS: dict[str, tuple[str, frozenset[int]]] = {}
+
+
+def _font_cache_dir() -> Path:
+    return Path(tempfile.gettempdir()) / f"vanthu-fonts-{os.getuid()}"
+
+
+def vietnamese_font(font_file: str = FONT_SERIF) -> tuple[str, frozenset[int]]:
+    """Path of ``font_file`` reduced to ``VIETNAMESE_RANGES``, and the code points it covers. Built on first use (a few seconds)
+    and kept in the temporary directory under a name that changes with the font's content;
+    on any failure, the full font is used."""
+    with _FONT_LOCK:
+        known = _REDUCED_FONTS.get(font_file)
+        # The temporary directory may be cleaned under a long-running server: rebuild then.
+        if known is not None and Path(known[0]).exists():
+            return known
+        try:
+            source = Path(font_file).read_bytes()
+            tag = hashlib.sha256(
+                source + repr((VIETNAMESE_RANGES, fontTools.version)).encode()
+            ).hexdigest()[:16]
+            target = _font_cache_dir() / f"{Path(font_file).stem}-vi-{tag}.ttf"
+            if not target.exists():
+                font = ttLib.TTFont(io.BytesIO(source))
+                options = ft_subset.Options()
+                # No layout tables: decoding Noto's GPOS is what made each subset slow, and
+                # pyHanko drops them from the embedded subset anyway. HarfBuzz still composes
+                # decomposed Vietnamese letters through the cmap; only kerning is lost.
+                options.layout_features = []
+                options.drop_tables += ["GPOS", "GSUB", "GDEF", "DSIG"]
+                options.hinting = False
+                options.glyph_names = True  # deriving names from the cmap costs more
+                options.notdef_outline = True
+                subsetter = ft_subset.Subsetter(options)
+                subsetter.populate(
+                    unicodes=[u for lo, hi in VIETNAMESE_RANGES for u in range(lo, hi + 1)]
+                )
+                subsetter.subset(font)
+                # Noto ships without glyph names (post format 3), so every load rebuilt them
+                # from the cmap; store them instead.
+                font["post"].formatType = 2.0
+                font["post"].extraNames = []
+                font["post"].mapping = {}
+                target.parent.mkdir(mode=0o700, exist_ok=True)
+                partial = target.with_suffix(f".{os.getpid()}.part")
+                font.save(str(partial))
+                os.replace(partial, target)  # other processes see all of it or nothing
+            covered = frozenset(ttLib.TTFont(str(target), lazy=True).getBestCmap())
+            known = (str(target), covered)
+        except Exception:  # noqa: BLE001 - a reduced font is an optimisation only
+            known = (font_file, frozenset())
+        _REDUCED_FONTS[font_file] = known
+        return known
+
+
+def font_for(text: str | None, font_file: str = FONT_SERIF) -> str:
+    """The reduced font when it can draw ``text`` (or when no text is given), else the full
+    one."""
+    reduced, covered = vietnamese_font(font_file)
+    if not covered:
+        return font_file
+    if text is not None and not all(ord(ch) in covered for ch in text if ch not in "\r\n\t"):
+        return font_file
+    return reduced
+
+
 def mm(value: float) -> float:
     return value * 72 / 25.4
 
@@ -62,7 +155,17 @@ def seal_box_for(personal_box: Box, diameter_mm: float = 36.0) -> Box:
     return (right - d, cy - d / 2, right, cy + d / 2)
 
 
-def image_style(png: bytes) -> StaticStampStyle:
+_IMAGES: dict[str, Image.Image] = {}
+_IMAGES_MAX = 64
+
+
+def _decoded_png(png: bytes) -> Image.Image:
+    """The decoded image, once per content (SHA-256): the same signature or seal image is
+    stamped on every document. Never modified afterwards (PdfImage only reads it)."""
+    digest = hashlib.sha256(png).hexdigest()
+    cached = _IMAGES.get(digest)
+    if cached is not None:
+        return cached
     try:
         img = Image.open(io.BytesIO(png))
         img.load()
@@ -70,6 +173,14 @@ def image_style(png: bytes) -> StaticStampStyle:
         raise DocumentStateError("Ảnh chữ ký/con dấu không phải tệp PNG hợp lệ.") from exc
     if img.mode not in ("RGBA", "LA", "P", "PA"):
         raise DocumentStateError("Ảnh chữ ký/con dấu phải là PNG nền trong suốt.")
+    if len(_IMAGES) >= _IMAGES_MAX:
+        _IMAGES.pop(next(iter(_IMAGES)), None)
+    _IMAGES[digest] = img
+    return img
+
+
+def image_style(png: bytes) -> StaticStampStyle:
+    img = _decoded_png(png)
     return StaticStampStyle(
         background=PdfImage(img),
         background_opacity=1.0,
@@ -84,13 +195,18 @@ def image_style(png: bytes) -> StaticStampStyle:
 
 
 def text_style(
-    *, font_size: int = 10, align: str = "left", font_file: str = FONT_SERIF
+    *,
+    font_size: int = 10,
+    align: str = "left",
+    font_file: str = FONT_SERIF,
+    text: str | None = None,
 ) -> TextStampStyle:
+    """``text``, when known, selects the full font if the reduced one cannot draw it."""
     return TextStampStyle(
         stamp_text="%(text)s",
         border_width=0,
         text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(font_file, font_size=font_size),
+            font=GlyphAccumulatorFactory(font_for(text, font_file), font_size=font_size),
             font_size=font_size,
             leading=round(font_size * 1.2),
             # pyHanko's default 10 pt text-box margins would shrink the text to fit; the last
@@ -220,7 +336,7 @@ def fill_text_field(
     x1, y1, x2, y2 = (float(v) for v in field["/Rect"])
     stamp = TextStamp(
         writer,
-        text_style(font_size=font_size, align=align),
+        text_style(font_size=font_size, align=align, text=value),
         text_params={"text": value},
         box=layout.BoxConstraints(width=x2 - x1, height=y2 - y1),
     )

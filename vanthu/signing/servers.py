@@ -48,12 +48,14 @@ def _key_hash(cert: x509.Certificate, algorithm: hashes.HashAlgorithm) -> bytes 
 
 
 class PkiServices:
-    def __init__(self) -> None:
+    def __init__(self, *, port: int = 0) -> None:
+        """Listen on 127.0.0.1:``port`` (0: any free port; the demo uses a fixed one because
+        its certificates name the CRL and OCSP addresses)."""
         self.pki: DemoPki | None = None
         self.hits: Counter[str] = Counter()
         self._tsa: DummyTimeStamper | None = None
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="pki-services", daemon=True

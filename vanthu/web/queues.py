@@ -41,4 +41,8 @@ def queue_counts(user) -> dict:
         "approvals": approvals,
         "inbox": unread,
         "is_admin": roles.is_admin,
+        # Decree 30 Art. 33.2: the văn thư keeps the agency's seal and its signing key.
+        "manages_seal": bool(clerk_agencies) or roles.is_admin,
+        "can_set_policy": roles.is_admin
+        or bool(roles.agencies_with(Role.AGENCY_LEADER, Role.ADMIN)),
     }

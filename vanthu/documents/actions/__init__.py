@@ -10,11 +10,13 @@ from vanthu.documents.actions.incoming import (  # noqa: F401
     register_incoming,
 )
 from vanthu.documents.actions.outgoing import (  # noqa: F401
+    add_attachment,
     approve_signature,
     check_form,
     create_draft,
     issue_document,
     outgoing_queue_for,
+    remove_attachment,
     replace_draft_file,
     review_content,
     submit_draft,

@@ -20,6 +20,8 @@ from vanthu.errors import DomainError, PermissionDenied, ValidationFailed
 from vanthu.exchange.models import StatusCode
 from vanthu.exchange.transports import get_transport
 from vanthu.signing.actions import check_signatures
+from vanthu.signing.models import SignatureCheck
+from vanthu.signing.policy import refusal_reason
 
 
 class DuplicateSuspected(DomainError):
@@ -190,6 +192,35 @@ def refuse_arrival(user: User, doc: Document, reason: str) -> Document:
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": "Hãy nêu lý do từ chối để gửi lại cơ quan gửi."})
+    return _refuse(user, doc, reason)
+
+
+def apply_arrival_policy(doc: Document, check: SignatureCheck | None) -> bool:
+    """Refuse an electronic arrival the agency's signing policy does not accept (unsigned or
+    invalid signatures, see ``vanthu.signing.policy``). The refusal takes the clerk's path
+    with no actor: status 02 and the reason go back to the sender, the audit event says it
+    was automatic. ``check`` is the arrival's check of its main PDF, None when there is no
+    PDF. Returns whether the document was refused."""
+    reason = refusal_reason(doc.agency, check)
+    if reason is None:
+        return False
+    _refuse(None, doc, reason)
+    return True
+
+
+def check_arrival(doc: Document) -> SignatureCheck | None:
+    """What a transport runs when an electronic document arrives (Art. 21.1b): check the
+    signatures of the main PDF, then apply the agency's policy."""
+    main = current_main(doc)
+    check = None
+    if main is not None and main.mime_type == PDF:
+        check = main.signature_checks.order_by("-checked_at", "-id").first()
+        check = check or check_signatures(main)
+    apply_arrival_policy(doc, check)
+    return check
+
+
+def _refuse(user: User | None, doc: Document, reason: str) -> Document:
     with transaction.atomic():
         before = snapshot(doc)
         transition(doc, {Status.ARRIVED}, Status.REFUSED)

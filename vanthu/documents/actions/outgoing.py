@@ -13,7 +13,14 @@ from vanthu.directory.access import roles_of
 from vanthu.directory.models import Agency, Department, Membership, Role, User
 from vanthu.documents.actions.common import add_file, audit, require_role, snapshot, transition
 from vanthu.documents.convert import convert_to_pdf
-from vanthu.documents.files import DRAFT_TYPES, PDF, check_upload, current_main, read_bytes
+from vanthu.documents.files import (
+    DRAFT_TYPES,
+    PDF,
+    check_upload,
+    current_attachments,
+    current_main,
+    read_bytes,
+)
 from vanthu.documents.models import Direction, Document, FileVersion, ReviewComment, Status
 from vanthu.documents.numbering import (
     format_number,
@@ -28,9 +35,12 @@ from vanthu.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from vanthu.exchange.models import Delivery
 from vanthu.exchange.transports import get_transport
 from vanthu.signing.actions import (
+    SignedPdf,
     open_agency_seal,
     prepare_personal_signature,
     sign_as_agency,
+    sign_attachments_as_agency,
+    stamp_for_issue,
     store_signed,
 )
 
@@ -125,10 +135,7 @@ def replace_draft_file(
     user: User, doc: Document, file_name: str, file_content: bytes
 ) -> FileVersion:
     """A new version of the draft file; older versions stay for the record."""
-    if doc.created_by_id != user.pk:
-        raise PermissionDenied("Chỉ người soạn thảo mới được cập nhật dự thảo.")
-    if doc.status != Status.DRAFT:
-        raise InvalidTransition("Chỉ cập nhật tệp khi văn bản đang là dự thảo.")
+    _require_editable_draft(user, doc)
     checked = check_upload(file_name, file_content, allowed=DRAFT_TYPES)
     with transaction.atomic():
         version = add_file(doc, checked, FileVersion.Kind.MAIN, user)
@@ -136,6 +143,48 @@ def replace_draft_file(
             "document.file_replaced", doc, user, snapshot(doc), note=f"Phiên bản {version.version}"
         )
     return version
+
+
+MAX_ATTACHMENTS = 20
+
+
+def _require_editable_draft(user: User, doc: Document) -> None:
+    if doc.created_by_id != user.pk:
+        raise PermissionDenied("Chỉ người soạn thảo mới được cập nhật dự thảo.")
+    if doc.status != Status.DRAFT:
+        raise InvalidTransition("Chỉ cập nhật tệp khi văn bản đang là dự thảo.")
+
+
+def add_attachment(user: User, doc: Document, file_name: str, file_content: bytes) -> FileVersion:
+    """A phụ lục or accompanying document issued as a separate file. PDF only: at issuance
+    the agency signs each attachment (Appendix I: số/ký hiệu and the time, top right)."""
+    _require_editable_draft(user, doc)
+    checked = check_upload(file_name, file_content, allowed={PDF}, field="attachment")
+    if len(current_attachments(doc)) >= MAX_ATTACHMENTS:
+        raise ValidationFailed(
+            {"attachment": f"Mỗi văn bản có tối đa {MAX_ATTACHMENTS} tệp phụ lục, kèm theo."}
+        )
+    with transaction.atomic():
+        version = add_file(doc, checked, FileVersion.Kind.ATTACHMENT, user)
+        audit("document.attachment_added", doc, user, snapshot(doc), note=checked.name)
+    return version
+
+
+def remove_attachment(user: User, doc: Document, file_public_id) -> None:
+    """Take an attachment off a draft (drafts only: once submitted, files are the record)."""
+    _require_editable_draft(user, doc)
+    version = doc.files.filter(kind=FileVersion.Kind.ATTACHMENT, public_id=file_public_id).first()
+    if version is None:
+        raise ValidationFailed({"attachment": "Không tìm thấy tệp phụ lục này trong dự thảo."})
+    with transaction.atomic():
+        version.delete()
+        audit(
+            "document.attachment_removed",
+            doc,
+            user,
+            snapshot(doc),
+            note=f"{version.original_name} (SHA-256 {version.sha256[:12]}…)",
+        )
 
 
 def _ensure_pdf(user: User, doc: Document) -> None:
@@ -228,14 +277,25 @@ def check_form(user: User, doc: Document, *, approve: bool, comment: str = "") -
 
 
 def approve_signature(
-    user: User, doc: Document, *, approve: bool, comment: str = "", secret: str = ""
+    user: User,
+    doc: Document,
+    *,
+    approve: bool,
+    comment: str = "",
+    secret: str = "",
+    signed: SignedPdf | None = None,
 ) -> Document:
     """The signer approves (or returns) the draft. With a signing credential, approving also
     certifies the PDF with the personal signature (``secret``: the password or PIN the signer
-    typed, when the key is not unlocked by the server)."""
+    typed, when the key is not unlocked by the server).
+
+    ``signed`` is a personal signature already made outside this call (the signer's USB token
+    through the local agent, finished by ``signing.remote.finish_personal``): it is stored in
+    the approving transaction instead of signing here."""
     if doc.signer_id != user.pk:
         raise PermissionDenied("Chỉ người ký được chỉ định mới được ký duyệt văn bản này.")
-    signed = None
+    if signed is not None and (not approve or signed.document.pk != doc.pk):
+        raise ValidationFailed({"signature": "Chữ ký số không thuộc văn bản đang ký duyệt."})
     if approve:
         if doc.status != Status.AWAITING_SIGNATURE:
             raise InvalidTransition(
@@ -243,7 +303,8 @@ def approve_signature(
             )
         # Signing takes most of a second: done before the transaction, so a wrong password
         # leaves the document awaiting signature and nothing stored.
-        signed = prepare_personal_signature(user, doc, secret=secret)
+        if signed is None:
+            signed = prepare_personal_signature(user, doc, secret=secret)
     return _review(
         user,
         doc,
@@ -310,8 +371,11 @@ def _issue(user: User, doc: Document, seal) -> Document:
         doc.search_text = search_text_for(doc)
         doc.save()
         audit("document.issued", doc, user, before, note=f"Số {doc.reference}")
+        # The QR code goes in before any signature (a personally signed PDF has it already).
+        stamp_for_issue(user, doc)
         if seal is not None:
             sign_as_agency(user, doc, seal=seal)
+            sign_attachments_as_agency(user, doc, seal=seal)
         for agency in doc.recipient_agencies.all():
             delivery = Delivery.objects.create(document=doc, recipient=agency, transport="local")
             get_transport(delivery.transport).send(delivery)

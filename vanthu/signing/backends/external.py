@@ -1,22 +1,19 @@
-"""Local signing agent on the signer's PC (documented interface; not implemented yet).
+"""The signer's USB token on their own computer, driven by the local agent ``vanthu-signer``.
 
-Vietnamese agencies sign with USB tokens plugged into the official's own computer. The usual
-architecture, which this backend is meant to follow:
+Such a key cannot be a server-side backend: the server never holds the token, the session
+or the PIN. The flow is therefore split around the browser and lives elsewhere:
 
-1. The server prepares the PDF (form fields, signature field, appearance) and computes the
-   CMS signed attributes with pyHanko's interrupted signing flow
-   (``PdfSigner.init_signing_session`` → ``PdfTBSDocument``), keeping the prepared document in
-   its store under a one-time id.
-2. The browser passes the DER of the signed attributes' digest to the agent listening on
-   ``https://127.0.0.1:<port>`` (a small native app holding the PKCS#11 session), together with
-   the expected certificate's SHA-256 fingerprint.
-3. The agent asks for the PIN itself (the server never sees it), signs the digest with the
-   token and returns the raw signature and the certificate chain.
-4. The server checks the certificate, finishes the CMS (``PdfTBSDocument.finish_signing``),
-   and adds the timestamp.
+* ``vanthu.signing.pades.prepare_personal`` / ``finish_prepared`` — the PDF revision with a
+  placeholder, the CMS signed attributes, and the CMS assembled from a raw signature value
+  (pyHanko interrupted signing and ``ExternalSigner``);
+* ``vanthu.signing.remote`` — the session (``PendingSignature``): who may sign, expiry,
+  single use, the signature value checked against the registered certificate;
+* ``vanthu.signer_agent`` — the agent itself (PKCS#11 on the signer's computer, JSON over
+  HTTP on 127.0.0.1);
+* ``vanthu/signing/static/signing/agent.js`` — the page script joining the three.
 
-``load_signer(**params)`` will return a ``LoadedSigner`` whose signer is an
-``ExternalSigner``-style object fed with the agent's result.
+``load_signer`` stays in the registry so that asking for this kind on the server fails with
+a message that sends the signer to the right place.
 """
 
 from __future__ import annotations
@@ -29,5 +26,6 @@ from vanthu.signing.errors import BackendNotAvailableError
 
 def load_signer(**params: Any) -> LoadedSigner:
     raise BackendNotAvailableError(
-        "Ký số qua phần mềm ký trên máy người dùng chưa được hỗ trợ trong phiên bản này."
+        "Khóa ký số nằm trên USB token ở máy người ký nên máy chủ không dùng trực tiếp được: "
+        "hãy ký trên trình duyệt với phần mềm vanthu-signer đang chạy."
     )

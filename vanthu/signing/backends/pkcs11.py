@@ -15,8 +15,7 @@ from pkcs11 import Attribute, KeyType, ObjectClass
 from pkcs11 import exceptions as p11_errors
 from pyhanko.sign.pkcs11 import PKCS11Signer
 
-from vanthu.signing.backends.base import LoadedSigner
-from vanthu.signing.backends.pkcs12 import to_asn1
+from vanthu.signing.backends.base import CmsCacheMixin, LoadedSigner, to_asn1
 from vanthu.signing.errors import (
     CertificateNotFoundError,
     KeyNotFoundError,
@@ -29,6 +28,29 @@ from vanthu.signing.errors import (
 from vanthu.signing.identity import common_name
 
 DEFAULT_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
+
+
+class CachedPkcs11Signer(CmsCacheMixin, PKCS11Signer):
+    """pyHanko's ``PKCS11Signer`` on a session kept open for the life of the ``LoadedSigner``
+    (the key handle is looked up once), with the certificate values of the CMS encoded once
+    and the token called directly: pyHanko hands each raw signature to a thread pool, which
+    each ``asyncio.run`` of a PDF signature creates and tears down again."""
+
+    async def async_sign_raw(
+        self, data: bytes, digest_algorithm: str, dry_run: bool = False
+    ) -> bytes:
+        if dry_run:
+            return await super().async_sign_raw(data, digest_algorithm, dry_run=True)
+        await self.ensure_objects_loaded()
+        spec = self._select_pkcs11_signing_params(
+            digest_algorithm, sign_kwargs=self.sign_kwargs(data)
+        )
+        if spec.pre_sign_transform is not None:
+            data = spec.pre_sign_transform(data)
+        signature = self._key_handle.sign(data, **spec.sign_kwargs)  # type: ignore[union-attr]
+        if spec.post_sign_transform is not None:
+            signature = spec.post_sign_transform(signature)
+        return signature
 
 
 def _open_token(module: str, token_label: str | None, slot: int | None) -> pkcs11.Token:
@@ -124,7 +146,7 @@ def load_signer(
             signing_cert = x509.load_der_x509_certificate(cert_obj[Attribute.VALUE])  # type: ignore[index]
         if use_raw_mechanism is None:
             use_raw_mechanism = key[Attribute.KEY_TYPE] == KeyType.EC  # type: ignore[index]
-        signer = PKCS11Signer(
+        signer = CachedPkcs11Signer(
             session,
             key_label=key_label,
             signing_cert=to_asn1(signing_cert),

@@ -12,16 +12,14 @@ import hashlib
 import threading
 from pathlib import Path
 
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
-from pyhanko.sign.signers import Signer
+from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
 
-from vanthu.signing.backends.base import LoadedSigner
+from vanthu.signing.backends.base import CmsCacheMixin, LoadedSigner, to_asn1
 from vanthu.signing.errors import KeyFileError, SignerConfigError, SigningError
 from vanthu.signing.identity import common_name
 
@@ -30,12 +28,12 @@ _CACHE_LOCK = threading.Lock()
 _CACHE_MAX = 32
 
 
-def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
+__all__ = ["CachedKeySigner", "load_signer", "signer_from_key", "to_asn1"]
 
 
-class CachedKeySigner(Signer):
-    """A pyHanko signer over an already-parsed RSA or EC private key."""
+class CachedKeySigner(CmsCacheMixin):
+    """A pyHanko signer over an already-parsed RSA or EC private key, with the certificate
+    values of the CMS encoded once (``CmsCacheMixin``)."""
 
     def __init__(
         self,
@@ -58,9 +56,15 @@ class CachedKeySigner(Signer):
     async def async_sign_raw(
         self, data: bytes, digest_algorithm: str, dry_run: bool = False
     ) -> bytes:
+        key = self._key
+        if dry_run:
+            # Size estimation only (pyHanko adds a 50 % margin): no need to spend an RSA
+            # operation, the longest possible signature of this key will do.
+            if isinstance(key, rsa.RSAPrivateKey):
+                return bytes((key.key_size + 7) // 8)
+            return bytes(2 * ((key.curve.key_size + 7) // 8) + 9)  # DER ECDSA, at most
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
         algo = mechanism.signature_algo
-        key = self._key
         if algo == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
             return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
         if algo == "rsassa_pss" and isinstance(key, rsa.RSAPrivateKey):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -16,6 +17,7 @@ from vanthu.directory.access import leaders_of, roles_of
 from vanthu.directory.models import Role
 from vanthu.documents import actions
 from vanthu.documents.access import get_document_for_user
+from vanthu.documents.actions.copies import may_copy
 from vanthu.documents.files import read_bytes
 from vanthu.documents.models import Direction, Status
 from vanthu.errors import DomainError
@@ -57,6 +59,8 @@ def _available_actions(user, doc) -> set[str]:
             can.add("approve_signature")
         if doc.status == Status.APPROVED and is_clerk:
             can.add("issue")
+    if may_copy(user, doc):  # the holding agency's clerk, and the document may be copied
+        can.add("copy")
     return can
 
 
@@ -73,6 +77,7 @@ def _context(request, doc, **forms):
         "files": files,
         "signature_panels": signature_panels(files),
         "personal_credential": personal,
+        "signer_agent_url": settings.VANTHU_SIGNER_AGENT_URL,
         "agency_credential": seal,
         "history": history_of(doc),
         "comments": doc.comments.select_related("author"),
@@ -212,6 +217,24 @@ def document_action(request, public_id, action):
             doc,
             lambda: actions.replace_draft_file(user, doc, upload.name, upload.read()),
             "Đã cập nhật tệp dự thảo.",
+        )
+    elif action == "add_attachment":
+        upload = request.FILES.get("attachment")
+        if upload is None:
+            messages.error(request, "Hãy chọn tệp PDF phụ lục, kèm theo.")
+            return redirect("web:document_detail", public_id=doc.public_id)
+        _run(
+            request,
+            doc,
+            lambda: actions.add_attachment(user, doc, upload.name, upload.read()),
+            "Đã thêm tệp phụ lục, kèm theo.",
+        )
+    elif action == "remove_attachment":
+        _run(
+            request,
+            doc,
+            lambda: actions.remove_attachment(user, doc, post.get("file_id", "")),
+            "Đã bỏ tệp phụ lục khỏi dự thảo.",
         )
     else:
         raise Http404("Thao tác không tồn tại.")
