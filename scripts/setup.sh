@@ -1,8 +1,8 @@
 # Sourced by run.sh: installs the Python environment and, when running as root, the Debian
 # packages VanThu uses. Nothing here downloads a toolchain or a browser build of its own.
 
-RUNTIME_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core libreoffice-writer-nogui)
-TEST_DEBS=("${RUNTIME_DEBS[@]}" chromium poppler-utils softhsm2 opensc)
+RUNTIME_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core libreoffice-writer-nogui poppler-utils)
+TEST_DEBS=("${RUNTIME_DEBS[@]}" chromium softhsm2 opensc)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -18,7 +18,7 @@ table.head { width: 100%; border-collapse: collapse; }
 table.head td { vertical-align: top; text-align: center; width: 50%; }
 .upper { text-transform: uppercase; }
 .bold { font-weight: bold; }
-.date { font-style: italic; text-align: right; margin-top: 6pt; }
+.date { font-style: italic; text-align: left; margin: 6pt 0 0 6mm; }
 h1 { font-size: 14pt; text-align: center; margin: 18pt 0 2pt; }
 .subject { text-align: center; font-weight: bold; margin-bottom: 14pt; }
 .content p { text-indent: 1cm; text-align: justify; margin: 0 0 6pt; }
@@ -47,10 +47,10 @@ def _html(doc_type: DocumentType) -> str:
     return f"""<html><head><meta charset="utf-8"><style>{_CSS}</style></head><body>
 <table class="head"><tr>
 <td><div class="upper">Tên cơ quan chủ quản</div><div class="upper bold">Tên cơ quan ban hành</div>
-<div>Số: ..../{escape(doc_type.abbreviation or "..")}-.....</div></td>
+<div>Số:</div></td>
 <td><div class="upper bold">Cộng hòa xã hội chủ nghĩa Việt Nam</div>
 <div class="bold">Độc lập - Tự do - Hạnh phúc</div>
-<div class="date">Nghệ An, ngày .... tháng .... năm 20..</div></td>
+<div class="date">Nghệ An,</div></td>
 </tr></table>
 {title}<div class="subject">{subject}</div>
 <div class="content">{body}</div>

@@ -194,6 +194,32 @@ def verify_stored(storage_name: str, expected_sha256: str) -> str | None:
     return None
 
 
+def add_version(document, checked: CheckedFile, kind: str, user, derived_from=None):
+    """Store a checked file as the next version of its kind on ``document``. Call inside the
+    caller's transaction (the version number is read, then used)."""
+    from vanthu.documents.models import FileVersion
+
+    last = (
+        document.files.filter(kind=kind)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    return FileVersion.objects.create(
+        document=document,
+        kind=kind,
+        version=(last or 0) + 1,
+        original_name=checked.name,
+        storage_name=store(checked),
+        sha256=checked.sha256,
+        size=checked.size,
+        mime_type=checked.mime_type,
+        page_count=checked.page_count,
+        derived_from=derived_from,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+
+
 def current_main(document):
     return document.files.filter(kind="main").order_by("-version").first()
 

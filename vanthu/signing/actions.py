@@ -31,6 +31,7 @@ from django.db import DatabaseError, transaction
 from vanthu.audit.events import record_event
 from vanthu.documents.files import (
     PDF,
+    add_version,
     check_upload,
     current_attachments,
     current_main,
@@ -39,7 +40,7 @@ from vanthu.documents.files import (
 )
 from vanthu.documents.models import Document, FileVersion
 from vanthu.errors import ValidationFailed
-from vanthu.signing import pades, trust
+from vanthu.signing import layout, pades, trust
 from vanthu.signing.appearance import Box
 from vanthu.signing.backends import LoadedSigner, get_signer
 from vanthu.signing.errors import DocumentStateError, SignerConfigError, SigningError
@@ -224,25 +225,7 @@ def store_signed(user, signed: SignedPdf) -> FileVersion:
     """Store the signed bytes as the next main version. Call inside the caller's transaction."""
     doc = signed.document
     checked = check_upload(signed.source.original_name, signed.content, allowed={PDF})
-    last = (
-        doc.files.filter(kind=FileVersion.Kind.MAIN)
-        .order_by("-version")
-        .values_list("version", flat=True)
-        .first()
-    )
-    version = FileVersion.objects.create(
-        document=doc,
-        kind=FileVersion.Kind.MAIN,
-        version=(last or 0) + 1,
-        original_name=checked.name,
-        storage_name=store(checked),
-        sha256=checked.sha256,
-        size=checked.size,
-        mime_type=checked.mime_type,
-        page_count=checked.page_count,
-        derived_from=signed.source,
-        created_by=user if user is not None and user.is_authenticated else None,
-    )
+    version = add_version(doc, checked, FileVersion.Kind.MAIN, user, signed.source)
     record_event(
         signed.event,
         doc,
@@ -271,6 +254,19 @@ def personal_signing_input(document: Document) -> tuple[FileVersion, bytes]:
     # The QR code must be in the certified revision: after it only form filling is allowed.
     code = ensure_verification_code(document)
     return source, stamp_verification(content, code=code, url=verification_url(code))
+
+
+def personal_layout(document: Document, source: FileVersion, pdf_bytes: bytes) -> dict:
+    """Where this draft's signature, number and date go (``box``, ``page``, ``field_layout``
+    for ``pades``), read from its own text; the defaults when it has no anchors."""
+    placement = layout.find_placement(
+        pdf_bytes, page_count=source.page_count or 1, signer_name=document.signer_name
+    )
+    return {
+        "box": placement.signature_box or DEFAULT_SIGNATURE_BOX,
+        "page": placement.signature_page if placement.signature_page is not None else -1,
+        "field_layout": placement.fields or pades.FieldLayout(),
+    }
 
 
 def ensure_verification_code(document: Document) -> str:
@@ -327,11 +323,11 @@ def prepare_personal_signature(user, document: Document, *, secret: str = "") ->
             pdf_bytes,
             loaded,
             image_png=_image_of(credential),
-            box=DEFAULT_SIGNATURE_BOX,
             capacity_text=document.signing_capacity,
             position=document.signer_position,
             name=document.signer_name or loaded.display_name,
             profile=signature_profile(loaded.certificate, signer_chain(loaded)),
+            **personal_layout(document, source, pdf_bytes),
         )
     return SignedPdf(document, source, content, "document.signed_personal", loaded.display_name)
 
@@ -378,12 +374,19 @@ def sign_as_agency(
         raise DocumentStateError("Văn bản chưa có bản PDF để ký số.")
     if document.issued_on is None or not document.reference:
         raise DocumentStateError("Văn bản chưa được cấp số và ngày ban hành.")
+    pdf_bytes = read_bytes(source.storage_name)
+    number_text, date_text = layout.issue_texts(
+        pdf_bytes,
+        reference=document.reference,
+        number_text=document.number_text,
+        issued_on=document.issued_on,
+    )
     try:
         content = pades.fill_number_and_sign_agency(
-            read_bytes(source.storage_name),
+            pdf_bytes,
             seal.signer,
-            number_text=document.reference,
-            date_text=document.issued_on.strftime("%d/%m/%Y"),
+            number_text=number_text,
+            date_text=date_text,
             seal_png=seal.image,
             profile=signature_profile(seal.signer.certificate, signer_chain(seal.signer)),
         )
@@ -415,24 +418,8 @@ def sign_attachments_as_agency(user, document: Document, *, seal: AgencySeal) ->
                 f"Không ký số được tệp kèm theo «{attachment.original_name}»: {exc.message}"
             ) from exc
         checked = check_upload(attachment.original_name, content, allowed={PDF})
-        last = (
-            document.files.filter(kind=FileVersion.Kind.ATTACHMENT)
-            .order_by("-version")
-            .values_list("version", flat=True)
-            .first()
-        )
-        version = FileVersion.objects.create(
-            document=document,
-            kind=FileVersion.Kind.ATTACHMENT,
-            version=(last or 0) + 1,
-            original_name=checked.name,
-            storage_name=store(checked),
-            sha256=checked.sha256,
-            size=checked.size,
-            mime_type=checked.mime_type,
-            page_count=checked.page_count,
-            derived_from=attachment,
-            created_by=user if user is not None and user.is_authenticated else None,
+        version = add_version(
+            document, checked, FileVersion.Kind.ATTACHMENT, user, derived_from=attachment
         )
         record_event(
             "document.attachment_signed",

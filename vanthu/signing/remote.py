@@ -35,10 +35,10 @@ from vanthu.documents.models import Document, Status
 from vanthu.errors import InvalidTransition, PermissionDenied
 from vanthu.signing import pades
 from vanthu.signing.actions import (
-    DEFAULT_SIGNATURE_BOX,
     SignedPdf,
     _image_of,
     active_credential,
+    personal_layout,
     personal_signing_input,
     signable_pdf,
 )
@@ -100,10 +100,10 @@ def prepare_personal(user, document: Document) -> PendingSignature:
         pdf_bytes,
         cert,
         image_png=_image_of(credential),
-        box=DEFAULT_SIGNATURE_BOX,
         capacity_text=document.signing_capacity,
         position=document.signer_position,
         name=document.signer_name or common_name(cert),
+        **personal_layout(document, source, pdf_bytes),
     )
     state = prepared.state() | {
         "tbs_digest": base64.b64encode(prepared.tbs_digest).decode(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from vanthu.audit.events import record_event
 from vanthu.directory.access import roles_of
-from vanthu.documents.files import store
+from vanthu.documents.files import add_version
 from vanthu.documents.models import Document, FileVersion
 from vanthu.errors import InvalidTransition, PermissionDenied
 
@@ -51,19 +51,4 @@ def audit(action: str, doc: Document, user, before: dict, note: str = "") -> Non
 def add_file(
     doc: Document, checked, kind: str, user, derived_from: FileVersion | None = None
 ) -> FileVersion:
-    last = (
-        doc.files.filter(kind=kind).order_by("-version").values_list("version", flat=True).first()
-    )
-    return FileVersion.objects.create(
-        document=doc,
-        kind=kind,
-        version=(last or 0) + 1,
-        original_name=checked.name,
-        storage_name=store(checked),
-        sha256=checked.sha256,
-        size=checked.size,
-        mime_type=checked.mime_type,
-        page_count=checked.page_count,
-        derived_from=derived_from,
-        created_by=user if user is not None and user.is_authenticated else None,
-    )
+    return add_version(doc, checked, kind, user, derived_from)

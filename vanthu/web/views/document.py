@@ -194,11 +194,17 @@ def document_action(request, public_id, action):
         approve = post.get("decision") == "approve"
         # Only the signer's step takes a key password; it is used once and never stored.
         extra = {"secret": post.get("signing_secret", "")} if action == "approve_signature" else {}
+        if not approve:
+            success = "Đã ghi nhận ý kiến."
+        elif action == "approve_signature" and active_credential(user=user) is not None:
+            success = "Đã ký số và ký duyệt văn bản; văn bản chờ văn thư cấp số, phát hành."
+        else:
+            success = "Đã đồng ý, chuyển bước tiếp theo."
         _run(
             request,
             doc,
             lambda: fn(user, doc, approve=approve, comment=post.get("comment", ""), **extra),
-            "Đã ghi nhận ý kiến." if not approve else "Đã đồng ý, chuyển bước tiếp theo.",
+            success,
         )
     elif action == "issue":
         _run(
