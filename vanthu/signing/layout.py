@@ -106,9 +106,14 @@ def read_pages(pdf: bytes, first: int, last: int) -> list[Page] | None:
 
 
 def find_placement(pdf: bytes, *, page_count: int, signer_name: str = "") -> Placement:
-    last_pages = read_pages(pdf, max(1, page_count - PAGES_SEARCHED_FOR_SIGNER + 1), page_count)
-    first = read_pages(pdf, 1, 1)
-    if last_pages is None or not first:
+    start = max(1, page_count - PAGES_SEARCHED_FOR_SIGNER + 1)
+    if start == 1:  # a short draft: one Poppler run reads every page needed
+        last_pages = read_pages(pdf, 1, page_count)
+        first = last_pages[:1] if last_pages else None
+    else:
+        last_pages = read_pages(pdf, start, page_count)
+        first = read_pages(pdf, 1, 1)
+    if not last_pages or not first:
         return Placement()
     page_index, box = None, None
     for offset in range(len(last_pages) - 1, -1, -1):
