@@ -3,21 +3,30 @@ allowed and a denied request (a new URL without an entry here fails the suite)."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests import files
+from tests.delegation.helpers import delegate
 from tests.signing import tools
+from vanthu.circuits import actions as circuit_actions
+from vanthu.circuits.actions import StepSpec
+from vanthu.directory.models import Role
 from vanthu.documents import actions
 from vanthu.documents.files import check_upload, store
 from vanthu.documents.validation import Metadata
+from vanthu.notifications.models import Notification, OutboxMessage
+from vanthu.processing import actions as processing_actions
+from vanthu.schedule.actions import EntryData, create_entry
 from vanthu.signing import trust
 from vanthu.signing.models import SigningCredential
 from vanthu.signing.pki import DemoPki
+from vanthu.workfiles import actions as workfile_actions
 
 
 def test_no_missing_migrations(db):
@@ -43,6 +52,103 @@ def _named_patterns(resolver=None, prefix=""):
 # name -> (persona allowed, kwargs builder, method, allowed status, denied personas)
 def _doc_kwargs(ctx):
     return {"public_id": ctx["doc"].public_id}
+
+
+def _notification_kwargs(ctx):
+    n = Notification.objects.create(
+        recipient=ctx["world"].specialist_ubnd, kind="assignment", title="Được giao xử lý"
+    )
+    return {"public_id": n.public_id}
+
+
+def _outbox_kwargs(ctx):
+    m = OutboxMessage.objects.create(
+        recipient=ctx["world"].specialist_ubnd,
+        channel="sms",
+        address="0912345678",
+        payload={"text": "[VanThu] Chỉ đạo"},
+        status="failed",
+        attempts=6,
+        next_attempt_at=timezone.now(),
+    )
+    return {"public_id": m.public_id}
+
+
+def _schedule_week(ctx):
+    return {"year": 2026, "week": 36}
+
+
+def _schedule_entry_kwargs(ctx):
+    w = ctx["world"]
+    entry = create_entry(
+        w.clerk_ubnd,
+        w.ubnd,
+        2026,
+        36,
+        EntryData(day=date(2026, 9, 3), start_time=time(8, 0), content="Họp giao ban"),
+    )
+    return {"public_id": entry.public_id}
+
+
+def _circuit(ctx):
+    w = ctx["world"]
+    c = circuit_actions.create_circuit(
+        w.leader_ubnd, w.ubnd, name="Duyệt", steps=[StepSpec(role=Role.DEPARTMENT_LEADER)]
+    )
+    return circuit_actions.set_active(w.leader_ubnd, c, True)
+
+
+def _circuit_kwargs(ctx):
+    return {"public_id": _circuit(ctx).public_id}
+
+
+def _task_kwargs(ctx):
+    w = ctx["world"]
+    _circuit(ctx)
+    d = actions.create_draft(
+        w.specialist_ubnd,
+        w.ubnd,
+        Metadata(doc_type_code="CV", subject="Dự thảo", recipients_text="Lưu: VT."),
+        department=w.kt_ubnd,
+        signer=w.leader_ubnd,
+        recipients=[],
+        file_name="d.pdf",
+        file_content=files.pdf(),
+    )
+    actions.submit_draft(w.specialist_ubnd, d)
+    return {"public_id": d.circuit_reviews.get().tasks.get().public_id}
+
+
+def _delegation_kwargs(ctx):
+    return {"public_id": delegate(ctx["world"]).public_id}
+
+
+def _workfile_kwargs(ctx):
+    w = ctx["world"]
+    wf = workfile_actions.open_workfile(
+        w.specialist_ubnd, w.kt_ubnd, code="KT-2026-01", title="Hồ sơ kiểm tra"
+    )
+    return {"public_id": wf.public_id}
+
+
+def _closed_workfile_kwargs(ctx):
+    w = ctx["world"]
+    wf = workfile_actions.open_workfile(
+        w.specialist_ubnd, w.kt_ubnd, code="KT-2026-02", title="Hồ sơ đã xong"
+    )
+    workfile_actions.add_note(w.specialist_ubnd, wf, "Đã trả lời.")
+    workfile_actions.close_workfile(w.specialist_ubnd, wf)
+    return {"public_id": wf.public_id}
+
+
+def _assignment_kwargs(ctx, lead="specialist_ubnd"):
+    w = ctx["world"]
+    lead_obj = w.kt_ubnd if lead == "kt" else getattr(w, lead)
+    return {
+        "public_id": processing_actions.assign(w.leader_ubnd, ctx["doc"], lead=lead_obj)[
+            0
+        ].public_id
+    }
 
 
 def _credential_kwargs(ctx):
@@ -118,6 +224,65 @@ PAGES = {
     "verify:document": ("outsider", lambda c: {"code": "ZZZZ-ZZZZ"}, "get", 404),
     "verify:document_json": ("outsider", lambda c: {"code": "ZZZZ-ZZZZ"}, "get", 404),
     "verify:check_file": ("outsider", None, "post", 400),
+    "notifications:list": ("specialist_ubnd", None, "get", 200),
+    "notifications:unread_count": ("specialist_ubnd", None, "get", 200),
+    "notifications:mark_all_read": ("specialist_ubnd", None, "post", 302),
+    "notifications:preferences": ("specialist_ubnd", None, "get", 200),
+    "notifications:open": ("specialist_ubnd", _notification_kwargs, "get", 200),
+    "notifications:outbox_admin": ("admin", None, "get", 200),
+    "notifications:outbox_retry": ("admin", _outbox_kwargs, "post", 302),
+    "schedule:current": ("specialist_ubnd", None, "get", 200),
+    "schedule:week": ("specialist_ubnd", _schedule_week, "get", 200),
+    "schedule:entry_new": ("clerk_ubnd", _schedule_week, "get", 200),
+    # An empty week: publishing is refused with a message and a redirect back.
+    "schedule:publish": ("clerk_ubnd", _schedule_week, "post", 302),
+    "schedule:pdf": ("clerk_ubnd", _schedule_week, "get", 200),
+    "schedule:entry_edit": ("clerk_ubnd", _schedule_entry_kwargs, "get", 200),
+    "schedule:entry_delete": ("clerk_ubnd", _schedule_entry_kwargs, "post", 302),
+    "circuits:index": ("clerk_ubnd", None, "get", 200),
+    "circuits:create": ("leader_ubnd", None, "get", 200),
+    "circuits:pending": ("specialist_ubnd", None, "get", 200),
+    "circuits:detail": ("clerk_ubnd", _circuit_kwargs, "get", 200),
+    "circuits:edit": ("leader_ubnd", _circuit_kwargs, "get", 200),
+    "circuits:set_active": ("leader_ubnd", _circuit_kwargs, "post", 302),
+    # The clerk sees the draft but has no task in the circuit: refused with a message.
+    "circuits:decide": ("clerk_ubnd", _task_kwargs, "post", 302),
+    "delegation:register": ("clerk_ubnd", None, "get", 200),
+    "delegation:create": ("leader_ubnd", None, "get", 200),
+    "delegation:revoke": ("leader_ubnd", _delegation_kwargs, "get", 200),
+    "workfiles:list": ("specialist_ubnd", None, "get", 200),
+    "workfiles:create": ("specialist_ubnd", None, "get", 200),
+    "workfiles:detail": ("specialist_ubnd", _workfile_kwargs, "get", 200),
+    "workfiles:search": ("specialist_ubnd", _workfile_kwargs, "get", 200),
+    "workfiles:catalogue": ("specialist_ubnd", _closed_workfile_kwargs, "get", 200),
+    "workfiles:action": (
+        "specialist_ubnd",
+        lambda c: {**_workfile_kwargs(c), "action": "add_note"},
+        "post",
+        302,
+    ),
+    "workfiles:file_document": (
+        "clerk_ubnd",
+        lambda c: {"document_id": c["doc"].public_id},
+        "post",
+        302,
+    ),
+    "processing:assign": ("leader_ubnd", _doc_kwargs, "get", 200),
+    "processing:my_tasks": ("specialist_ubnd", None, "get", 200),
+    "processing:overdue": ("leader_ubnd", None, "get", 200),
+    "processing:assignment_detail": ("specialist_ubnd", _assignment_kwargs, "get", 200),
+    "processing:progress": ("specialist_ubnd", _assignment_kwargs, "post", 302),
+    "processing:complete": ("specialist_ubnd", _assignment_kwargs, "post", 302),
+    "processing:reassign": (
+        "dept_leader_ubnd",
+        lambda c: _assignment_kwargs(c, lead="kt"),
+        "get",
+        200,
+    ),
+    "processing:handling_log": ("clerk_ubnd", None, "get", 200),
+    "monitoring:dashboard": ("leader_ubnd", None, "get", 200),
+    "monitoring:indicator": ("leader_ubnd", lambda c: {"slug": "ban-giay"}, "get", 200),
+    "monitoring:officials": ("leader_ubnd", None, "get", 200),
     "reports:index": ("clerk_ubnd", None, "get", 200),
     "reports:register": ("clerk_ubnd", None, "get", 200),
     "directory:index": ("admin", None, "get", 200),
@@ -171,6 +336,14 @@ OPEN_TO_ANY_USER = {
     "web:approvals",
     "credentials:mine",  # each person's own signing key
     "credentials:register",
+    # Each shows only the person's own notifications, tasks or settings.
+    "notifications:list",
+    "notifications:unread_count",
+    "notifications:mark_all_read",
+    "notifications:preferences",
+    "circuits:pending",
+    "workfiles:list",
+    "processing:my_tasks",
     # The public verification pages (no login at all).
     "verify:index",
     "verify:document",

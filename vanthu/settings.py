@@ -40,6 +40,13 @@ INSTALLED_APPS = [
     "vanthu.exchange",
     "vanthu.signing",
     "vanthu.reports",
+    "vanthu.processing",
+    "vanthu.workfiles",
+    "vanthu.circuits",
+    "vanthu.notifications",
+    "vanthu.schedule",
+    "vanthu.monitoring",
+    "vanthu.delegation",
     "vanthu.demo",
     "vanthu.api",
     "vanthu.web",
@@ -155,6 +162,36 @@ if VANTHU_SIGNATURE_LEVEL in ("B-T", "B-LTA") and not VANTHU_TSA_URL:
 VANTHU_REVOCATION_MODE = env_str("VANTHU_REVOCATION_MODE", "soft-fail")
 if VANTHU_REVOCATION_MODE not in ("soft-fail", "hard-fail", "off"):
     raise SettingError("VANTHU_REVOCATION_MODE must be soft-fail, hard-fail or off")
+# Notifications: e-mail is off until VANTHU_SMTP_HOST names an SMTP server; SMS is off until
+# VANTHU_SMS_GATEWAY_URL is set. Failed sends are retried and shown on /thong-bao/quan-tri/.
+VANTHU_SMTP_HOST = env_str("VANTHU_SMTP_HOST", "")
+VANTHU_EMAIL_ENABLED = bool(VANTHU_SMTP_HOST)
+_SMTP_STARTTLS = env_bool("VANTHU_SMTP_STARTTLS", False)
+_SMTP_SSL = env_bool("VANTHU_SMTP_SSL", False)
+if _SMTP_STARTTLS and _SMTP_SSL:
+    raise SettingError("VANTHU_SMTP_STARTTLS and VANTHU_SMTP_SSL cannot both be true")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": VANTHU_SMTP_HOST or "localhost",
+            "port": env_int("VANTHU_SMTP_PORT", 25, minimum=1),
+            "username": env_str("VANTHU_SMTP_USER", ""),
+            "password": env_str("VANTHU_SMTP_PASSWORD", ""),
+            "use_tls": _SMTP_STARTTLS,
+            "use_ssl": _SMTP_SSL,
+            "timeout": env_int("VANTHU_SMTP_TIMEOUT", 20, minimum=1),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("VANTHU_MAIL_FROM", "VanThu <vanthu@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+VANTHU_SMS_GATEWAY = env_str("VANTHU_SMS_GATEWAY", "http-json")
+VANTHU_SMS_GATEWAY_URL = env_str("VANTHU_SMS_GATEWAY_URL", "")
+VANTHU_SMS_GATEWAY_TOKEN = env_str("VANTHU_SMS_GATEWAY_TOKEN", "")
+VANTHU_SMS_TIMEOUT = env_int("VANTHU_SMS_TIMEOUT", 10, minimum=1)
+VANTHU_NOTIFY_MAX_ATTEMPTS = env_int("VANTHU_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+VANTHU_NOTIFY_RETRY_BASE_SECONDS = env_int("VANTHU_NOTIFY_RETRY_BASE_SECONDS", 60, minimum=1)
 # Where the signer's browser reaches the local signing agent (vanthu-signer) by default.
 VANTHU_SIGNER_AGENT_URL = env_str("VANTHU_SIGNER_AGENT_URL", "http://127.0.0.1:8765")
 # Public address printed in the QR code of issued PDFs (verification page /xac-thuc/).

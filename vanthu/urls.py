@@ -14,5 +14,12 @@ urlpatterns = [
     path("ky-so/tu-xa/", include("vanthu.signing.web.csc_urls")),
     path("xac-thuc/", include("vanthu.signing.web.public_urls")),
     path("ban-sao/", include("vanthu.web.copies_urls")),
+    path("xu-ly/", include("vanthu.processing.urls")),
+    path("ho-so/", include("vanthu.workfiles.urls")),
+    path("quy-trinh-duyet/", include("vanthu.circuits.urls")),
+    path("thong-bao/", include("vanthu.notifications.urls")),
+    path("lich-cong-tac/", include("vanthu.schedule.urls")),
+    path("giam-sat/", include("vanthu.monitoring.urls")),
+    path("uy-quyen/", include("vanthu.delegation.urls")),
     path("", include("vanthu.web.urls")),
 ]

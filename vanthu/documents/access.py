@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from vanthu.circuits.models import ReviewTask
+from vanthu.delegation.queues import substituted_documents_q
 from vanthu.directory.access import roles_of
 from vanthu.directory.models import Role
 from vanthu.documents.models import Document, Forward, Secrecy
@@ -27,6 +29,12 @@ def documents_visible_to(user) -> QuerySet[Document]:
         Q(to_user=user) | Q(to_department__in=member_departments)
     ).values("document_id")
     personal = Q(created_by=user) | Q(signer=user) | Q(presented_to=user) | Q(pk__in=forwarded)
+    # A substitute sees what waits for the leader they stand in for today.
+    substituted = substituted_documents_q(user)
+    if substituted is not None:
+        personal |= substituted
+    # A reviewer named in a draft's review circuit reads the draft.
+    personal |= Q(pk__in=ReviewTask.objects.filter(reviewer=user).values("review__document_id"))
     open_docs = personal
     if whole_agency:
         open_docs |= Q(agency_id__in=whole_agency)

@@ -31,8 +31,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from vanthu.delegation.signing import apply_substitute, require_sign_authority
 from vanthu.documents.models import Document, Status
-from vanthu.errors import InvalidTransition, PermissionDenied
+from vanthu.errors import InvalidTransition
 from vanthu.signing import pades
 from vanthu.signing.actions import (
     SignedPdf,
@@ -74,8 +75,10 @@ def _agent_credential(user) -> SigningCredential:
 
 
 def _check_signer(user, document: Document) -> None:
-    if document.signer_id != user.pk:
-        raise PermissionDenied("Chỉ người ký được chỉ định mới được ký duyệt văn bản này.")
+    delegation = require_sign_authority(user, document)
+    if delegation is not None:
+        # The signature block shows the substitute, in the capacity of the delegation.
+        apply_substitute(document, delegation)
     if document.status != Status.AWAITING_SIGNATURE:
         raise InvalidTransition(
             f"Văn bản đang ở trạng thái «{document.get_status_display()}», không thể ký duyệt."

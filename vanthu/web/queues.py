@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from vanthu.circuits.actions import pending_tasks_for
+from vanthu.delegation.queues import substitute_presented
 from vanthu.directory.access import roles_of
 from vanthu.directory.models import Role
 from vanthu.documents.access import documents_visible_to
 from vanthu.documents.actions import outgoing_queue_for
 from vanthu.documents.models import Direction, Forward, Status
+from vanthu.processing.selectors import open_assignment_count, overdue_agencies
 
 
 def inbox_for(user):
@@ -35,12 +38,20 @@ def queue_counts(user) -> dict:
     approvals += visible.filter(
         direction=Direction.INCOMING, status=Status.PRESENTED, presented_to=user
     ).count()
+    # Incoming documents presented to a leader this user handles for (delegation register).
+    approvals += substitute_presented(user).count()
+    # Review-circuit tasks waiting for this user ("Chờ tôi duyệt").
+    approvals += pending_tasks_for(user).count()
     unread = Forward.objects.filter(to_user=user, read_at__isnull=True).count()
     return {
         "incoming": incoming,
         "approvals": approvals,
         "inbox": unread,
         "is_admin": roles.is_admin,
+        "can_monitor": roles.is_admin or bool(roles.agencies_with(Role.AGENCY_LEADER)),
+        "my_tasks": open_assignment_count(user),
+        "sees_overdue": bool(overdue_agencies(user)),
+        "reads_handling_log": bool(clerk_agencies) or bool(roles.agencies_with(Role.AGENCY_LEADER)),
         # Decree 30 Art. 33.2: the văn thư keeps the agency's seal and its signing key.
         "manages_seal": bool(clerk_agencies) or roles.is_admin,
         "can_set_policy": roles.is_admin

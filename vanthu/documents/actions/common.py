@@ -42,9 +42,18 @@ def transition(doc: Document, allowed_from: set[str], to: str) -> None:
     doc.status = to
 
 
-def audit(action: str, doc: Document, user, before: dict, note: str = "") -> None:
+def audit(
+    action: str, doc: Document, user, before: dict, note: str = "", on_behalf_of=None
+) -> None:
     record_event(
-        action, doc, actor=user, agency=doc.agency, before=before, after=snapshot(doc), note=note
+        action,
+        doc,
+        actor=user,
+        agency=doc.agency,
+        before=before,
+        after=snapshot(doc),
+        note=note,
+        on_behalf_of=on_behalf_of,
     )
 
 

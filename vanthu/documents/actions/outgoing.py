@@ -9,6 +9,16 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from vanthu.circuits.actions import (
+    applicable_circuit,
+    decide_on_document,
+    open_review_of,
+    start_review,
+)
+from vanthu.circuits.models import Review
+from vanthu.delegation.models import Delegation
+from vanthu.delegation.queues import substitute_awaiting_signature
+from vanthu.delegation.signing import apply_substitute, require_sign_authority, substitute_note
 from vanthu.directory.access import roles_of
 from vanthu.directory.models import Agency, Department, Membership, Role, User
 from vanthu.documents.actions.common import add_file, audit, require_role, snapshot, transition
@@ -207,10 +217,15 @@ def submit_draft(user: User, doc: Document) -> Document:
     _ensure_pdf(user, doc)
     # Without a drafting department (a leader drafting himself) the content check is his own.
     target = Status.CONTENT_REVIEW if doc.drafting_department_id else Status.FORM_CHECK
+    # The agency's review circuit, when one applies, replaces the single content check; the
+    # status stays content_review while it runs (a refused start rolls the submission back).
+    circuit = applicable_circuit(doc)
     with transaction.atomic():
         before = snapshot(doc)
         transition(doc, {Status.DRAFT}, target)
         audit("document.submitted", doc, user, before)
+        if circuit is not None and target == Status.CONTENT_REVIEW:
+            start_review(user, doc, circuit)
     return doc
 
 
@@ -230,6 +245,8 @@ def _review(
     step: str,
     to: str,
     on_approve: Callable[[], object] | None = None,
+    delegation: Delegation | None = None,
+    signer_fields: list[str] | None = None,
 ) -> Document:
     comment = comment.strip()
     if not approve and not comment:
@@ -239,12 +256,17 @@ def _review(
         transition(doc, {step}, to if approve else Status.DRAFT)
         if comment:
             ReviewComment.objects.create(document=doc, author=user, text=comment)
+        if approve and signer_fields:
+            # A substitute signed: the register and the record name them and their capacity.
+            doc.save(update_fields=signer_fields)
         audit(
             "document.approved_step" if approve else "document.returned",
             doc,
             user,
             before,
-            note=comment,
+            # "Ký thay: <người ký thay> thay <người ủy quyền> (KT.)", then the comment.
+            note=substitute_note(delegation, comment),
+            on_behalf_of=delegation.principal if delegation else None,
         )
         if approve and on_approve is not None:
             on_approve()
@@ -252,6 +274,9 @@ def _review(
 
 
 def review_content(user: User, doc: Document, *, approve: bool, comment: str = "") -> Document:
+    if open_review_of(doc) is not None:
+        # A circuit runs the content review: only its reviewers decide, each on their turn.
+        return decide_on_document(user, doc, approve=approve, opinion=comment)
     if not _may_review_content(user, doc):
         raise PermissionDenied("Chỉ lãnh đạo đơn vị soạn thảo mới được kiểm tra nội dung.")
     return _review(
@@ -292,8 +317,10 @@ def approve_signature(
     ``signed`` is a personal signature already made outside this call (the signer's USB token
     through the local agent, finished by ``signing.remote.finish_personal``): it is stored in
     the approving transaction instead of signing here."""
-    if doc.signer_id != user.pk:
-        raise PermissionDenied("Chỉ người ký được chỉ định mới được ký duyệt văn bản này.")
+    # The designated signer, or the person the delegation register says signs for them
+    # today; an expired, revoked or not-yet-valid delegation is refused with its reason.
+    delegation = require_sign_authority(user, doc)
+    signer_fields = None
     if signed is not None and (not approve or signed.document.pk != doc.pk):
         raise ValidationFailed({"signature": "Chữ ký số không thuộc văn bản đang ký duyệt."})
     if approve:
@@ -301,6 +328,9 @@ def approve_signature(
             raise InvalidTransition(
                 f"Văn bản đang ở trạng thái «{doc.get_status_display()}», không thể ký duyệt."
             )
+        if delegation is not None:
+            # Before signing, so the signature block shows who signs and in which capacity.
+            signer_fields = apply_substitute(doc, delegation)
         # Signing takes most of a second: done before the transaction, so a wrong password
         # leaves the document awaiting signature and nothing stored.
         if signed is None:
@@ -313,6 +343,8 @@ def approve_signature(
         step=Status.AWAITING_SIGNATURE,
         to=Status.APPROVED,
         on_approve=(lambda: store_signed(user, signed)) if signed is not None else None,
+        delegation=delegation,
+        signer_fields=signer_fields,
     )
 
 
@@ -387,13 +419,16 @@ def outgoing_queue_for(user: User):
     roles = roles_of(user)
     base = Document.objects.filter(direction=Direction.OUTGOING)
     return {
+        # Drafts under a review circuit wait in its own "Chờ tôi duyệt" queue instead.
         "content_review": base.filter(
             status=Status.CONTENT_REVIEW, drafting_department_id__in=roles.led_departments
-        ),
+        ).exclude(pk__in=Review.objects.filter(finished_at__isnull=True).values("document_id")),
         "form_check": base.filter(
             status=Status.FORM_CHECK, agency_id__in=roles.agencies_with(Role.CLERK)
         ),
         "awaiting_signature": base.filter(status=Status.AWAITING_SIGNATURE, signer=user),
+        # Drafts awaiting a leader this user signs for today (the delegation register).
+        "substitute_signature": substitute_awaiting_signature(user),
         "to_issue": base.filter(
             status=Status.APPROVED, agency_id__in=roles.agencies_with(Role.CLERK)
         ),

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from vanthu.audit.events import record_event
+from vanthu.delegation.signing import may_sign_for
 from vanthu.documents.access import get_document_for_user
 from vanthu.documents.models import Document, Status
 from vanthu.errors import PermissionDenied
@@ -26,7 +27,8 @@ def send_signing_otp(user, doc: Document) -> SigningCredential:
 
     Only the designated signer, while the document awaits their signature, and only with an
     active remote-signing credential: an OTP request costs an SMS and alerts the signer."""
-    if doc.signer_id != user.pk or doc.status != Status.AWAITING_SIGNATURE:
+    may_sign = doc.signer_id == user.pk or may_sign_for(user, doc) is not None
+    if not may_sign or doc.status != Status.AWAITING_SIGNATURE:
         raise PermissionDenied("Chỉ người ký được chỉ định mới được yêu cầu mã OTP ký văn bản này.")
     credential = active_credential(user=user)
     if credential is None or credential.kind != SigningCredential.Kind.CSC:

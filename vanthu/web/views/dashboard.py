@@ -16,6 +16,7 @@ QUEUE_LABELS = {
     "content_review": "Dự thảo chờ kiểm tra nội dung",
     "form_check": "Dự thảo chờ kiểm tra thể thức",
     "awaiting_signature": "Văn bản chờ ký duyệt",
+    "substitute_signature": "Văn bản chờ ký thay lãnh đạo",
     "to_issue": "Văn bản chờ cấp số, phát hành",
 }
 

@@ -13,6 +13,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from vanthu.audit.events import history_of
+from vanthu.circuits.panel import has_open_review, review_panel
+from vanthu.delegation.signing import may_sign_for
 from vanthu.directory.access import leaders_of, roles_of
 from vanthu.directory.models import Role
 from vanthu.documents import actions
@@ -21,9 +23,11 @@ from vanthu.documents.actions.copies import may_copy
 from vanthu.documents.files import read_bytes
 from vanthu.documents.models import Direction, Status
 from vanthu.errors import DomainError
+from vanthu.processing.selectors import document_panel
 from vanthu.signing.actions import active_credential, signature_panels
 from vanthu.web.forms import ForwardForm, PresentForm, RefuseForm, ReplaceFileForm, ReviewForm
 from vanthu.web.views.common import staff_of
+from vanthu.workfiles.queries import workfile_panel_context
 
 REVIEW_STEPS = [
     ("review_content", "Kiểm tra nội dung (lãnh đạo đơn vị soạn thảo)"),
@@ -55,10 +59,14 @@ def _available_actions(user, doc) -> set[str]:
             can.add("review_content")
         if doc.status == Status.FORM_CHECK and is_clerk:
             can.add("check_form")
-        if doc.status == Status.AWAITING_SIGNATURE and doc.signer_id == user.pk:
+        if doc.status == Status.AWAITING_SIGNATURE and (
+            doc.signer_id == user.pk or may_sign_for(user, doc)
+        ):
             can.add("approve_signature")
         if doc.status == Status.APPROVED and is_clerk:
             can.add("issue")
+    if "review_content" in can and has_open_review(doc):
+        can.discard("review_content")  # the circuit's own panel decides while a run is open
     if may_copy(user, doc):  # the holding agency's clerk, and the document may be copied
         can.add("copy")
     return can
@@ -78,6 +86,10 @@ def _context(request, doc, **forms):
         "signature_panels": signature_panels(files),
         "personal_credential": personal,
         "signer_agent_url": settings.VANTHU_SIGNER_AGENT_URL,
+        "processing_panel": document_panel(request.user, doc),  # None for outgoing
+        "circuit_panel": review_panel(request.user, doc)
+        if doc.direction == Direction.OUTGOING
+        else None,
         "agency_credential": seal,
         "history": history_of(doc),
         "comments": doc.comments.select_related("author"),
@@ -93,6 +105,7 @@ def _context(request, doc, **forms):
         "refuse_form": forms.get("refuse_form") or RefuseForm(),
         "replace_form": forms.get("replace_form") or ReplaceFileForm(),
     }
+    context.update(workfile_panel_context(request.user, doc))
     if "present" in can:
         context["present_form"] = forms.get("present_form") or PresentForm(
             leaders=leaders_of(doc.agency)

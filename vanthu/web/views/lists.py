@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from vanthu.delegation.queues import substitute_queue
 from vanthu.directory.access import roles_of
 from vanthu.documents.access import documents_visible_to
 from vanthu.documents.actions import outgoing_queue_for
@@ -137,6 +138,8 @@ def approvals(request):
     queues = {
         k: v.select_related("doc_type", "agency").order_by("created_at")
         for k, v in outgoing_queue_for(user).items()
+        # Shown below, one group per absent leader, marked "thay <name>".
+        if k != "substitute_signature"
     }
     presented = (
         documents_visible_to(user)
@@ -149,6 +152,7 @@ def approvals(request):
         {
             "queues": queues,
             "presented": presented,
+            "substitutes": substitute_queue(user),
             "is_clerk": bool(roles_of(user).agencies_with("clerk")),
         },
     )

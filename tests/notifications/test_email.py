@@ -1,0 +1,77 @@
+"""E-mail delivered through Django's SMTP backend to a real local SMTP server."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tests.notifications.conftest import _free_port, smtp_settings
+from vanthu.audit.models import AuditEvent
+from vanthu.notifications.actions import notify
+from vanthu.notifications.models import OutboxMessage, OutboxStatus
+from vanthu.notifications.senders import send_due
+
+
+def test_it_delivers_a_vietnamese_email_to_the_smtp_server(mailbox, world):
+    notify(
+        world.specialist_ubnd,
+        kind="assignment",
+        title="Giao xử lý: Công văn số 123/STC-NS về việc quyết toán ngân sách",
+        body="Chủ trì tham mưu, hạn xử lý: 5 ngày làm việc.",
+        url="/xu-ly/giao-viec/1/",
+        actor=world.leader_ubnd,
+    )
+    report = send_due()
+    assert (report.sent, report.retrying, report.failed) == (1, 0, 0)
+
+    assert mailbox.recipients == [["specialist_ubnd@example.gov.vn"]]
+    message = mailbox.messages[0]
+    assert message["Subject"] == (
+        "[VanThu] Giao xử lý: Công văn số 123/STC-NS về việc quyết toán ngân sách"
+    )
+    assert message["From"] == "VanThu <vanthu@ubnd.nghean.gov.vn>"
+    assert message.get_content_charset() == "utf-8"
+    body = message.get_content()
+    assert "Kính gửi Hoàng Văn Chuyên," in body
+    assert "Chủ trì tham mưu, hạn xử lý: 5 ngày làm việc." in body
+    assert "http://127.0.0.1:8000/xu-ly/giao-viec/1/" in body
+    row = OutboxMessage.objects.get()
+    assert message["Message-ID"] == f"<{row.public_id}@vanthu>"
+    assert (row.status, row.attempts, row.last_error) == (OutboxStatus.SENT, 1, "")
+    assert row.sent_at is not None
+    # Sent once: a second pass finds nothing due.
+    assert send_due().total == 0
+    assert len(mailbox.messages) == 1
+
+
+def test_an_unreachable_smtp_server_is_retried_then_delivered(settings, mailbox, world):
+    smtp_settings(settings, _free_port())  # nobody listens there
+    notify(world.specialist_ubnd, kind="assignment", title="Được giao xử lý văn bản")
+    now = timezone.now()
+    assert send_due(now=now).retrying == 1
+    row = OutboxMessage.objects.get()
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1
+    assert "Lỗi gửi thư" in row.last_error
+    assert row.next_attempt_at == now + timedelta(seconds=60)
+
+    smtp_settings(settings, mailbox.port)
+    assert send_due(now=now + timedelta(seconds=59)).total == 0  # not yet due
+    assert send_due(now=now + timedelta(seconds=60)).sent == 1
+    assert len(mailbox.messages) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)
+
+
+def test_a_refused_mailbox_fails_at_once_and_is_audited(mailbox, world):
+    world.specialist_ubnd.email = "khong-ton-tai@example.gov.vn"
+    world.specialist_ubnd.save(update_fields=["email"])
+    mailbox.refuse = {"khong-ton-tai@example.gov.vn"}
+    notify(world.specialist_ubnd, kind="assignment", title="Được giao xử lý văn bản")
+    assert send_due().failed == 1
+    row = OutboxMessage.objects.get()
+    assert row.status == OutboxStatus.FAILED and row.attempts == 1
+    assert "từ chối người nhận" in row.last_error
+    event = AuditEvent.objects.get(action="notifications.delivery_failed")
+    assert event.object_id == str(row.public_id)
+    assert not mailbox.messages

@@ -1,0 +1,1 @@
+"""Tests of the work files (hồ sơ công việc)."""

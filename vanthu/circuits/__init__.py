@@ -1,0 +1,1 @@
+"""Review circuits for drafts: configurable sequential and parallel review chains per agency."""

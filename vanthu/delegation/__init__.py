@@ -1,0 +1,1 @@
+"""Delegation register: who may sign or handle for whom, from when to when."""

@@ -1,0 +1,16 @@
+"""URLs of the notifications app, mounted at /thong-bao/."""
+
+from django.urls import path
+
+from vanthu.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("so-chua-doc/", views.unread_count, name="unread_count"),
+    path("da-doc-tat-ca/", views.mark_all_read, name="mark_all_read"),
+    path("cai-dat/", views.preferences, name="preferences"),
+    path("quan-tri/", views.outbox_admin, name="outbox_admin"),
+    path("quan-tri/<uuid:public_id>/gui-lai/", views.outbox_retry, name="outbox_retry"),
+    path("<uuid:public_id>/", views.notification_open, name="open"),
+]

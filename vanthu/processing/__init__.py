@@ -1,0 +1,1 @@
+"""Assignments (phiếu giải quyết văn bản đến), progress, completion, deadlines and reminders."""

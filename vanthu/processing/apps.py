@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProcessingConfig(AppConfig):
+    name = "vanthu.processing"
+    verbose_name = "Xử lý văn bản đến và giao việc"
