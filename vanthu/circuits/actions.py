@@ -26,7 +26,7 @@ from vanthu.circuits.models import (
     Review,
     ReviewTask,
 )
-from vanthu.delegation.access import acting_for, principals_of
+from vanthu.delegation.access import acting_for, delegations_in_force, principals_of
 from vanthu.directory.models import Agency, Membership, Position, Role, User
 from vanthu.documents.files import current_main
 from vanthu.documents.models import Direction, Document, DocumentType, ReviewComment, Status
@@ -323,6 +323,73 @@ def _open_stage(review: Review, steps: list[CircuitStep], doc: Document) -> list
     )
 
 
+# --- notifications ------------------------------------------------------------------------
+# Reviewers hear of a stage when it opens; the drafter hears of a return (with the opinion)
+# and of the end of the run. Called inside the transaction of the change they report.
+
+
+def _notify(recipients, **message) -> None:
+    from vanthu.notifications.actions import notify
+
+    seen: set[int] = set()
+    for person in recipients:
+        if person is not None and person.pk not in seen:
+            seen.add(person.pk)
+            notify(person, **message)
+
+
+def _document_url(doc: Document) -> str:
+    from django.urls import reverse
+
+    return reverse("web:document_detail", args=[doc.public_id])
+
+
+def _people_for(task: ReviewTask, doc: Document) -> list[User]:
+    """Who can take `task` today: its named reviewer and whoever stands in for them (the
+    delegation register), or everyone holding the step's role for this draft."""
+    if task.reviewer_id is None:
+        return list(
+            _candidates(doc, task.role, task.position_id).exclude(pk=doc.created_by_id)
+        )
+    substitutes = User.objects.filter(
+        pk__in=delegations_in_force()
+        .filter(principal_id=task.reviewer_id, power="handle")
+        .values("delegate_id"),
+        is_active=True,
+    ).exclude(pk=doc.created_by_id)
+    return [task.reviewer, *substitutes]
+
+
+def _announce_stage(review: Review, tasks: list[ReviewTask], doc: Document, actor: User) -> None:
+    version = tasks[0].draft.version if tasks and tasks[0].draft_id else None
+    drafter = doc.created_by.full_name if doc.created_by_id else ""
+    for task in tasks:
+        body = f"Bước «{task.step_label}» của quy trình «{review.circuit.name}»"
+        if version:
+            body += f", phiên bản dự thảo {version}"
+        if drafter:
+            body += f". Người soạn thảo: {drafter}"
+        _notify(
+            _people_for(task, doc),
+            kind="review",
+            title=f"Dự thảo chờ ông/bà duyệt: {doc.subject}",
+            body=body + ".",
+            url=_document_url(doc),
+            actor=actor,
+        )
+
+
+def _tell_drafter(doc: Document, actor: User, *, title: str, body: str) -> None:
+    _notify(
+        [doc.created_by] if doc.created_by_id else [],
+        kind="review",
+        title=title,
+        body=body,
+        url=_document_url(doc),
+        actor=actor,
+    )
+
+
 def _state(doc: Document, review: Review | None = None) -> dict:
     state = {"status": doc.status, "subject": doc.subject}
     if review is not None:
@@ -350,6 +417,7 @@ def start_review(user: User, doc: Document, circuit: Circuit | None = None) -> R
         except IntegrityError:
             raise InvalidTransition("Dự thảo đang được duyệt theo quy trình.") from None
         tasks = _open_stage(review, stages_of(steps)[0], doc)
+        _announce_stage(review, tasks, doc, user)
         record_event(
             "circuits.review_started",
             doc,
@@ -436,7 +504,7 @@ def decide(user: User, task: ReviewTask, *, approve: bool, opinion: str = "") ->
             ]
         )
         if approve:
-            _after_approval(review, doc, now)
+            _after_approval(review, doc, now, user)
         else:
             review.tasks.filter(decision=Decision.PENDING).update(decision=Decision.CLOSED)
             review.finished_at = now
@@ -445,6 +513,12 @@ def decide(user: User, task: ReviewTask, *, approve: bool, opinion: str = "") ->
             _move_document(doc, Status.DRAFT)
             # The drafter reads the remark on the document page, as with the built-in check.
             ReviewComment.objects.create(document=doc, author=user, text=opinion)
+            _tell_drafter(
+                doc,
+                user,
+                title=f"Dự thảo bị trả lại để chỉnh sửa: {doc.subject}",
+                body=f"{user.full_name or user.username} ({task.step_label}): {opinion}",
+            )
         note = f"{task.step_label} — phiên bản {task.draft.version}"
         if opinion:
             note += f": {opinion}"
@@ -461,20 +535,28 @@ def decide(user: User, task: ReviewTask, *, approve: bool, opinion: str = "") ->
     return task
 
 
-def _after_approval(review: Review, doc: Document, now) -> None:
+def _after_approval(review: Review, doc: Document, now, actor: User) -> None:
     if review.tasks.filter(stage=review.stage, decision=Decision.PENDING).exists():
         return
     stages = stages_of(list(review.circuit.steps.select_related("position", "reviewer")))
     if review.stage < len(stages):
         review.stage += 1
         review.save(update_fields=["stage"])
-        _open_stage(review, stages[review.stage - 1], doc)
+        tasks = _open_stage(review, stages[review.stage - 1], doc)
+        _announce_stage(review, tasks, doc, actor)
         return
     review.finished_at = now
     review.outcome = Outcome.APPROVED
     review.save(update_fields=["finished_at", "outcome"])
     # Exactly where the built-in content check's approval leads.
     _move_document(doc, Status.FORM_CHECK)
+    _tell_drafter(
+        doc,
+        actor,
+        title=f"Dự thảo đã được duyệt xong: {doc.subject}",
+        body=f"Quy trình «{review.circuit.name}» đã hoàn tất; dự thảo chuyển văn thư "
+        "kiểm tra thể thức.",
+    )
 
 
 def decide_on_document(user: User, doc: Document, *, approve: bool, opinion: str = "") -> Document:

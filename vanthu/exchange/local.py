@@ -3,6 +3,7 @@ recipient agency's clerk queue as "đã đến" (01), with no package on the wir
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 
 from vanthu.documents.actions.incoming import check_arrival
@@ -35,6 +36,12 @@ class LocalTransport:
     name = "local"
 
     def send(self, delivery: Delivery) -> None:
+        # One transaction for the arrival and its alert (the issuing action usually holds
+        # one already; this makes it true for any caller).
+        with transaction.atomic():
+            self._send(delivery)
+
+    def _send(self, delivery: Delivery) -> None:
         source = delivery.document
         incoming = Document.objects.create(
             agency=delivery.recipient,
@@ -70,6 +77,11 @@ class LocalTransport:
         # After 01: the sender sees that it arrived, then that the recipient's rules
         # refused it (02), as with a clerk's refusal.
         check_arrival(incoming)
+        # The agency's exchange contacts (or its clerks) hear of it at once, by SMS too;
+        # after the policy check, so a refusal is part of the message.
+        from vanthu.notifications.contacts import alert_arrival
+
+        alert_arrival(incoming)
 
     def report_status(self, delivery: Delivery, status: str, *, actor=None, note: str = "") -> None:
         Delivery.objects.filter(pk=delivery.pk).update(status=status, updated_at=timezone.now())

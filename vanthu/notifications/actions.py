@@ -39,6 +39,8 @@ SMS_MAX = (
     306  # two concatenated GSM segments; Vietnamese with diacritics costs more, still readable
 )
 DIGEST_LIST_MAX = 30
+# What fits one phone screen; the short texts callers pass as `sms_text` are cut to it.
+SMS_SHORT = 160
 
 # Vietnamese mobile numbers: 10 digits starting 0[35789], or the same after +84 / 84.
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
@@ -63,6 +65,11 @@ def safe_url(url: str) -> str:
 def _clip(text: str, limit: int) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def sms_line(text: str) -> str:
+    """`text` on one line, cut to SMS_SHORT characters: the short SMS callers build."""
+    return _clip(text, SMS_SHORT)
 
 
 def preferences_of(user) -> Preference:
@@ -91,7 +98,9 @@ def _email_payload(notification: Notification) -> dict:
     return {"subject": _clip(f"[VanThu] {notification.title}", 250), "body": "\n".join(lines)}
 
 
-def _sms_payload(notification: Notification) -> dict:
+def _sms_payload(notification: Notification, sms_text: str = "") -> dict:
+    if sms_text.strip():
+        return {"text": _clip(sms_text, SMS_MAX)}
     text = f"[VanThu] {notification.title}"
     if notification.body:
         text += f": {notification.body}"
@@ -107,11 +116,14 @@ def notify(
     url: str = "",
     actor=None,
     sms: bool = False,
+    sms_text: str = "",
 ) -> None:
     """Tell `recipient` in the app, and by e-mail / SMS as their preferences allow.
 
     `sms=True` marks a message worth a text (a leader's directive); SMS is never sent
-    otherwise. Call it inside the transaction of the change it reports."""
+    otherwise. `sms_text` is the short wording of that text (one screen of a phone) when
+    the title and body are too long for it. Call it inside the transaction of the change it
+    reports."""
     if recipient is None or not getattr(recipient, "pk", None):
         return
     # Nobody needs to be told about what they just did themselves.
@@ -150,7 +162,7 @@ def notify(
                     recipient=recipient,
                     channel=Channel.SMS,
                     address=phone,
-                    payload=_sms_payload(notification),
+                    payload=_sms_payload(notification, sms_text),
                     next_attempt_at=now,
                 )
             )

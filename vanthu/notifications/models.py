@@ -13,6 +13,7 @@ from django.db import models
 KIND_LABELS = {
     "assignment": "Được giao xử lý văn bản",
     "directive": "Ý kiến chỉ đạo của lãnh đạo",
+    "completed": "Việc đã giao được hoàn thành",
     "reminder": "Nhắc việc sắp đến hạn",
     "overdue": "Việc quá hạn",
     "review": "Dự thảo chờ cho ý kiến, phê duyệt",
@@ -156,3 +157,49 @@ class OutboxMessage(models.Model):
     @property
     def subject(self) -> str:
         return self.payload.get("subject") or self.payload.get("text", "")
+
+
+class ExchangeContact(models.Model):
+    """An agency's contact point for electronic documents (đầu mối tiếp nhận văn bản điện
+    tử): told at once, by SMS as well, when a document arrives through the exchange. An
+    agency without any active contact falls back to its clerks, so nothing arrives unseen.
+
+    Removal switches `active` off instead of deleting, so the page can say who was a contact
+    and the audit trail keeps pointing at a row; adding the person again reactivates it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(
+        "directory.Agency",
+        on_delete=models.CASCADE,
+        related_name="exchange_contacts",
+        verbose_name="cơ quan",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="exchange_contact_roles",
+        verbose_name="người làm đầu mối",
+    )
+    active = models.BooleanField("đang làm đầu mối", default=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="người chỉ định",
+    )
+    added_at = models.DateTimeField("chỉ định lúc")
+    removed_at = models.DateTimeField("thôi làm đầu mối lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "đầu mối tiếp nhận văn bản điện tử"
+        verbose_name_plural = "đầu mối tiếp nhận văn bản điện tử"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "user"], name="exchange_contact_unique")
+        ]
+        # The arrival hook asks "active contacts of this agency" on every electronic arrival.
+        indexes = [models.Index(fields=["agency", "active"], name="exchange_contact_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — đầu mối của {self.agency}"

@@ -146,3 +146,32 @@ def outbox_retry(request, public_id):
     else:
         messages.success(request, f"Đã đưa lại vào hàng đợi: {message.address}.")
     return redirect("notifications:outbox_admin")
+
+
+# --- exchange contacts ------------------------------------------------------------------------
+
+
+def _contacts_agency(request, code: str | None):
+    """The agency whose contacts to show: ?co-quan=<code> among those the user manages, else
+    the first of them. Anyone managing none gets 404."""
+    agencies = agencies_for_contacts(request.user)
+    agency = agencies.filter(code=code).first() if code else agencies.first()
+    if agency is None:
+        raise Http404("Không tìm thấy cơ quan hoặc bạn không quản lý đầu mối của cơ quan này.")
+    return agency, agencies
+
+
+def _contacts_page(request, agency, agencies, *, error: str = "", status: int = 200):
+    contacts = list(contacts.contacts_of(agency))
+    active_ids = {c.user_id for c in contacts if c.active}
+    candidates = [m for m in contacts.current_members(agency) if m.pk not in active_ids]
+    context = {
+        "agency": agency,
+        "agencies": agencies if agencies.count() > 1 else [],
+        "active": [c for c in contacts if c.active],
+        "former": [c for c in contacts if not c.active],
+        "candidates": candidates,
+        "error": error,
+        "fallback_clerks": [] if active_ids else contacts.arrival_recipients(agency),
+    }
+    return render(request, "notifications/contacts.html", context, status=status)

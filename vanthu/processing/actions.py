@@ -338,6 +338,15 @@ def _slip_note(lines: list[Assignment], due_on: date | None, by: User, principal
     return "; ".join(parts)
 
 
+def _directive_sms(line: Assignment, doc: Document, actor: User) -> str:
+    """The text cities send the lead: who directs, which document, the deadline and the
+    directive itself, short enough for one phone screen (notify cuts it to 160)."""
+    head = f"VanThu: {actor.full_name or actor.username} giao chủ trì VB {doc.reference or '(không số)'}"
+    if line.due_on:
+        head += f", hạn {line.due_on:%d/%m/%Y}"
+    return f"{head}. Chỉ đạo: {line.directive}" if line.directive else f"{head}: {doc.subject}"
+
+
 def _announce(lines: list[Assignment], doc: Document, actor: User) -> None:
     for line in lines:
         title = f"{line.get_role_display()}: văn bản {_reference(doc)}"
@@ -346,15 +355,18 @@ def _announce(lines: list[Assignment], doc: Document, actor: User) -> None:
             body += f"\nÝ kiến chỉ đạo: {line.directive}"
         if line.due_on:
             body += f"\nHạn xử lý: {line.due_on:%d/%m/%Y}"
+        lead = line.role == AssignmentRole.LEAD
         _notify(
             people_to_tell(line),
-            kind="processing.assigned",
+            # The lead receives the leader's directive (kind "directive", by SMS as cities
+            # do today); co-handlers and for-information recipients in the app and by e-mail.
+            kind="directive" if lead else "assignment",
             title=title,
             body=body,
             url=assignment_url(line),
             actor=actor,
-            # Cities send the leader's directive to the lead handler by SMS.
-            sms=line.role == AssignmentRole.LEAD,
+            sms=lead,
+            sms_text=_directive_sms(line, doc, actor) if lead else "",
         )
 
 
@@ -596,7 +608,7 @@ def complete(
         if line.assigned_by_id != user.pk:
             _notify(
                 [line.assigned_by],
-                kind="processing.completed",
+                kind="completed",
                 title=f"Đã hoàn thành: văn bản {_reference(doc)}",
                 body=f"{line.assignee_name}: {result_note}",
                 url=assignment_url(line),

@@ -247,4 +247,36 @@ def publish_week(user, agency: Agency, year: int, week: int) -> Week:
             note=f"Tuần {week}/{year}"
             + (f", điều chỉnh lần {locked.revision}" if locked.revision else ""),
         )
+        _announce_publication(user, agency, locked, len(rows))
     return locked
+
+
+def _announce_publication(user, agency: Agency, week: Week, entries: int) -> None:
+    """Every member of the agency hears of each publication once (in the app and by e-mail
+    as they chose), in the transaction that publishes it."""
+    from django.urls import reverse
+
+    from vanthu.notifications.actions import notify
+
+    title = (
+        f"Lịch công tác tuần {week.iso_week} ({week.monday:%d/%m}–{week.sunday:%d/%m/%Y}) "
+        + (f"điều chỉnh lần {week.revision}" if week.revision else "đã được công bố")
+    )
+    body = f"{agency.name}: {entries} mục lịch công tác."
+    url = reverse("schedule:week", kwargs={"year": week.iso_year, "week": week.iso_week})
+    members = (
+        User.objects.filter(
+            is_active=True, memberships__in=Membership.objects.current().filter(agency=agency)
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    for member in members:
+        notify(
+            member,
+            kind="schedule",
+            title=title,
+            body=body,
+            url=f"{url}?agency={agency.code}",
+            actor=user,
+        )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.shortcuts import render
 
 from vanthu.directory.access import roles_of
@@ -10,6 +10,7 @@ from vanthu.documents.access import documents_visible_to
 from vanthu.documents.actions import outgoing_queue_for
 from vanthu.documents.models import Direction, Status, Urgency
 from vanthu.documents.numbering import local_today
+from vanthu.processing.markers import mark_documents, still_open, with_handling_deadline
 from vanthu.web.queues import inbox_for
 
 QUEUE_LABELS = {
@@ -23,16 +24,23 @@ QUEUE_LABELS = {
 
 def _overdue_first(qs):
     today = local_today()
-    return qs.annotate(
-        overdue=Case(
-            When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
-        ),
-        hot=Case(
-            When(urgency=Urgency.NORMAL, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-    ).order_by("overdue", "hot", "due_on", "-created_at")
+    # The deadline that counts is the handling slip's once the leader has assigned it.
+    return (
+        with_handling_deadline(qs)
+        .annotate(
+            overdue=Case(
+                When(still_open() & Q(handling_due__lt=today), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            hot=Case(
+                When(urgency=Urgency.NORMAL, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("overdue", "hot", F("handling_due").asc(nulls_last=True), "-created_at")
+    )
 
 
 @login_required
@@ -62,8 +70,8 @@ def dashboard(request):
         )
     inbox = inbox_for(user)
     today = local_today()
-    overdue = inbox.filter(due_on__lt=today).count()
-    my_items = _overdue_first(inbox.select_related("doc_type"))[:10]
+    overdue = with_handling_deadline(inbox).filter(still_open(), handling_due__lt=today).count()
+    my_items = mark_documents(_overdue_first(inbox.select_related("doc_type"))[:10], today)
     drafts = (
         visible.filter(direction=Direction.OUTGOING, created_by=user)
         .exclude(status=Status.ISSUED)

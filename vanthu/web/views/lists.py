@@ -13,6 +13,7 @@ from vanthu.documents.access import documents_visible_to
 from vanthu.documents.actions import outgoing_queue_for
 from vanthu.documents.models import Direction, DocumentType, Status, Urgency
 from vanthu.documents.search import apply_search
+from vanthu.processing.markers import mark_documents, mark_page
 from vanthu.web.queues import inbox_for
 from vanthu.web.views.common import paginate
 
@@ -83,6 +84,7 @@ def _list(
     qs, errors = filter_documents(base, request.GET, date_field=date_field)
     qs = qs.select_related("doc_type", "agency").order_by(*order)
     page, query = paginate(request, qs)
+    mark_page(page)
     context = {
         "page": page,
         "query": query,
@@ -129,6 +131,7 @@ def outgoing_list(request):
 def inbox(request):
     qs = inbox_for(request.user).select_related("doc_type", "agency").order_by("-arrived_at", "-id")
     page, query = paginate(request, qs)
+    mark_page(page)
     return render(request, "web/inbox.html", {"page": page, "query": query})
 
 
@@ -141,18 +144,22 @@ def approvals(request):
         # Shown below, one group per absent leader, marked "thay <name>".
         if k != "substitute_signature"
     }
-    presented = (
+    presented = mark_documents(
         documents_visible_to(user)
         .filter(direction=Direction.INCOMING, status=Status.PRESENTED, presented_to=user)
         .select_related("doc_type")
     )
+    substitutes = substitute_queue(user)
+    for q in substitutes:
+        # Evaluated here (one query each) so each row carries its deadline marker.
+        q.presented = mark_documents(q.presented)
     return render(
         request,
         "web/approvals.html",
         {
             "queues": queues,
             "presented": presented,
-            "substitutes": substitute_queue(user),
+            "substitutes": substitutes,
             "is_clerk": bool(roles_of(user).agencies_with("clerk")),
         },
     )
