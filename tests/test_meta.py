@@ -20,7 +20,7 @@ from vanthu.directory.models import Role
 from vanthu.documents import actions
 from vanthu.documents.files import check_upload, store
 from vanthu.documents.validation import Metadata
-from vanthu.notifications.models import Notification, OutboxMessage
+from vanthu.notifications.models import ExchangeContact, Notification, OutboxMessage
 from vanthu.processing import actions as processing_actions
 from vanthu.schedule.actions import EntryData, create_entry
 from vanthu.signing import trust
@@ -149,6 +149,13 @@ def _assignment_kwargs(ctx, lead="specialist_ubnd"):
             0
         ].public_id
     }
+
+
+def _contact_kwargs(ctx):
+    c = ExchangeContact.objects.create(
+        agency=ctx["world"].ubnd, user=ctx["world"].clerk_ubnd, added_at=timezone.now()
+    )
+    return {"public_id": c.public_id}
 
 
 def _credential_kwargs(ctx):
@@ -283,6 +290,13 @@ PAGES = {
     "monitoring:dashboard": ("leader_ubnd", None, "get", 200),
     "monitoring:indicator": ("leader_ubnd", lambda c: {"slug": "ban-giay"}, "get", 200),
     "monitoring:officials": ("leader_ubnd", None, "get", 200),
+    "holidays:index": ("admin", None, "get", 200),
+    "holidays:edit": ("admin", lambda c: {"year": 2027}, "get", 200),
+    # Nothing entered for 2027: refused with a message and a redirect back.
+    "holidays:delete": ("admin", lambda c: {"year": 2027}, "post", 302),
+    "notifications:contacts": ("clerk_ubnd", None, "get", 200),
+    "notifications:contact_add": ("clerk_ubnd", None, "post", 400),  # empty form
+    "notifications:contact_remove": ("clerk_ubnd", _contact_kwargs, "post", 302),
     "reports:index": ("clerk_ubnd", None, "get", 200),
     "reports:register": ("clerk_ubnd", None, "get", 200),
     "directory:index": ("admin", None, "get", 200),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "vanthu.exchange",
     "vanthu.signing",
     "vanthu.reports",
+    "vanthu.holidays",
     "vanthu.processing",
     "vanthu.workfiles",
     "vanthu.circuits",

@@ -21,5 +21,6 @@ urlpatterns = [
     path("lich-cong-tac/", include("vanthu.schedule.urls")),
     path("giam-sat/", include("vanthu.monitoring.urls")),
     path("uy-quyen/", include("vanthu.delegation.urls")),
+    path("ngay-nghi/", include("vanthu.holidays.urls")),
     path("", include("vanthu.web.urls")),
 ]

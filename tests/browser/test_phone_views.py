@@ -6,24 +6,26 @@ behind one button, and the main buttons are big enough for a thumb."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from tests.documents.helpers import advance, make_draft, register
 from tests.personas import PASSWORD
-from tests.signing_flow.conftest import (  # noqa: F401 — fixtures used by this module
-    SEAL_ENV,
-    agency_credential,
-    flow_pki,
-    personal_credential,
-    trusted,
-)
+from tests.signing import tools
+from tests.signing_flow import conftest as signing_flow
 from vanthu.documents.actions import present_to_leader
 from vanthu.documents.models import Status
 from vanthu.processing.models import Assignment
+from vanthu.signing import actions as signing
 from vanthu.signing.models import SigningCredential
 from vanthu.signing.pki import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The signed flow's test PKI and trust roots (fixtures of tests/signing_flow/conftest.py).
+flow_pki = signing_flow.flow_pki
+trusted = signing_flow.trusted
 
 PHONE = {"width": 390, "height": 844}
 # Apple and Android guidance: about 44 CSS px for anything tapped.
@@ -39,6 +41,27 @@ def phone(browser):
     page.set_default_timeout(45_000)
     yield page
     context.close()
+
+
+def _off_loop(fn, *args, **kwargs):
+    # Playwright keeps an event loop running in this thread and pyHanko's synchronous
+    # calls (certificate validation) start their own: run them in a worker thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
+@pytest.fixture
+def personal_credential(world, flow_pki, browser):
+    """The chairman's PKCS#12 key (typed password), as tests/signing_flow registers it."""
+    return _off_loop(
+        signing.register_credential,
+        world.admin,
+        user=world.leader_ubnd,
+        kind="pkcs12",
+        params={"path": flow_pki.p12("leader-ubnd")},
+        image_png=tools.signature_png(),
+        secret=DEFAULT_PASSWORD,
+    )
 
 
 def _fits(page, name, screenshot_dir):
@@ -76,7 +99,7 @@ def _open_menu(page):
 
 
 def test_leader_signs_and_assigns_on_a_phone(
-    phone, live_server, world, trusted, personal_credential, agency_credential, screenshot_dir
+    phone, live_server, world, trusted, personal_credential, screenshot_dir
 ):
     page = phone
     base = live_server.url
@@ -96,7 +119,7 @@ def test_leader_signs_and_assigns_on_a_phone(
     _login(page, base, "leader_ubnd")
     _fits(page, "01-trang-chu", screenshot_dir)
     # The menu is folded: the page starts with the content, not twenty links.
-    assert not page.locator("header.top nav a:has-text('Văn bản đi')").is_visible()
+    assert not page.locator("header.top nav a[href='/van-ban-di/']").is_visible()
     _open_menu(page)
     _fits(page, "02-menu", screenshot_dir)
     page.click("header.top nav >> text=Chờ xử lý")
@@ -110,7 +133,7 @@ def test_leader_signs_and_assigns_on_a_phone(
     _tappable(page, "#sign-form button[value=approve]")
     _fits(page, "04-ky-duyet", screenshot_dir)
     page.click("#sign-form button[value=approve]")
-    page.wait_for_selector("text=Đã đồng ý")
+    page.wait_for_selector("text=Đã ký số và ký duyệt văn bản")
     draft.refresh_from_db()
     assert draft.status == Status.APPROVED
 
@@ -156,7 +179,15 @@ def test_leader_signs_and_assigns_on_a_phone(
     assert lead.assignee_department == world.kt_ubnd and lead.due_on is not None
     _fits(page, "09-da-giao", screenshot_dir)
 
+    # The department leader finds the line in "Việc của tôi" and opens it.
+    _open_menu(page)
+    _tappable(page, "header.top .who button")
+    page.click("header.top .who button")
+    _login(page, base, "dept_leader_ubnd")
     _open_menu(page)
     page.click("header.top nav >> text=Việc của tôi")
-    page.wait_for_selector("h1")
+    page.wait_for_selector(f"#assignments >> text={incoming.subject}")
     _fits(page, "10-viec-cua-toi", screenshot_dir)
+    page.click(f"#assignments >> text={incoming.reference}")
+    page.wait_for_selector("text=khảo sát thực tế")
+    _fits(page, "11-viec-duoc-giao", screenshot_dir)

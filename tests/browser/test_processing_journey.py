@@ -1,26 +1,25 @@
 """The handling journey across roles, clicked in a real browser at Sở Tài chính on a document
 that arrived from UBND tỉnh: the clerk registers it → the director assigns the Budget
 department as lead with a directive and a 5-working-day deadline → the department leader
-re-assigns to a specialist → the specialist records progress, files the document and the
-reply draft in a work file → the review circuit's reviewer approves the draft → the director
-signs, the clerk issues → the specialist reports completion with the reply, and the sender's
-page shows status 06 (hoàn thành) after 01, 03, 04 and 05."""
+re-assigns to a specialist → the specialist records progress, opens a work file on the
+"Hồ sơ công việc" page, drafts the reply through the draft form, files both documents and
+links the reply → the review circuit's reviewer approves the draft → the director signs,
+the clerk issues → the specialist reports completion with the reply, and the sender's page
+shows status 06 (hoàn thành) after 01, 03, 04 and 05."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests import files
-from tests.documents.helpers import make_issued, outgoing_meta
+from tests.documents.helpers import make_issued
 from tests.personas import PASSWORD
 from vanthu.circuits import actions as circuit_actions
 from vanthu.circuits.actions import StepSpec
 from vanthu.directory.models import Role
-from vanthu.documents import actions
 from vanthu.documents.models import Document, Status
 from vanthu.exchange.models import DeliveryEvent
 from vanthu.processing.models import Assignment
-from vanthu.workfiles import actions as workfile_actions
 from vanthu.workfiles.replies import response_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,7 +37,7 @@ def _logout(page):
     page.click("header .who button")
 
 
-def test_assign_reassign_reply_and_complete(page, live_server, world, screenshot_dir):
+def test_assign_reassign_reply_and_complete(page, live_server, world, tmp_path, screenshot_dir):
     base = live_server.url
     sent = make_issued(world, recipients=[world.stc])
     incoming = Document.objects.get(direction="incoming", agency=world.stc)
@@ -85,6 +84,7 @@ def test_assign_reassign_reply_and_complete(page, live_server, world, screenshot
     page.click("button:has-text('Ghi tiến độ')")
     page.wait_for_selector("text=Đã rà soát số liệu")
 
+    # Setup, not the journey: the agency's review circuit, configured once by the director.
     circuit = circuit_actions.create_circuit(
         world.leader_stc,
         world.stc,
@@ -92,22 +92,43 @@ def test_assign_reassign_reply_and_complete(page, live_server, world, screenshot
         steps=[StepSpec(role=Role.DEPARTMENT_LEADER)],
     )
     circuit_actions.set_active(world.leader_stc, circuit, True)
-    reply = actions.create_draft(
-        world.specialist_stc,
-        world.stc,
-        outgoing_meta(subject="Về việc trả lời đề nghị bổ sung kinh phí"),
-        department=world.ns_stc,
-        signer=world.leader_stc,
-        recipients=[world.ubnd],
-        file_name="tra-loi.pdf",
-        file_content=files.pdf(["Trả lời đề nghị bổ sung kinh phí"]),
-    )
-    folder = workfile_actions.open_workfile(
-        world.specialist_stc, world.ns_stc, code="NS-2026-01", title="Trả lời UBND tỉnh"
-    )
-    workfile_actions.add_document(world.specialist_stc, folder, incoming)
-    workfile_actions.add_document(world.specialist_stc, folder, reply)
-    workfile_actions.link_reply(world.specialist_stc, folder, reply, incoming)
+
+    # The specialist opens a work file from the "Hồ sơ công việc" page.
+    page.click("nav >> text=Hồ sơ công việc")
+    page.click("text=Mở hồ sơ mới")
+    page.select_option("#id_department", str(world.ns_stc.pk))
+    page.fill("#id_code", "NS-2026-01")
+    page.fill("#id_title", "Trả lời UBND tỉnh")
+    page.click("button:has-text('Mở hồ sơ')")
+    page.wait_for_selector("text=Đã mở hồ sơ NS-2026-01")
+    folder_url = page.url
+
+    # The reply is drafted through the outgoing draft form.
+    draft_file = tmp_path / "tra-loi.pdf"
+    draft_file.write_bytes(files.pdf(["Trả lời đề nghị bổ sung kinh phí"]))
+    page.click("nav >> text=Trang chủ")
+    page.click("text=Soạn dự thảo văn bản đi")
+    page.select_option("#id_doc_type", "CV")
+    page.fill("#id_subject", "Về việc trả lời đề nghị bổ sung kinh phí")
+    page.set_input_files("#id_file", str(draft_file))
+    page.select_option("#id_department", str(world.ns_stc.pk))
+    page.select_option("#id_signer", label="Đặng Văn Giám Đốc")
+    page.select_option("#id_recipients", label="Ủy ban nhân dân tỉnh Nghệ An")
+    page.click("button:has-text('Lưu dự thảo')")
+    page.wait_for_selector("text=Đã lưu dự thảo")
+    reply = Document.objects.get(direction="outgoing", agency=world.stc)
+
+    # Both documents go into the work file; the reply is linked to the incoming document.
+    page.goto(folder_url)
+    for row in (incoming.reference, reply.subject):
+        with page.expect_navigation():
+            page.click(f"#candidates tr:has-text('{row}') button:has-text('Thêm vào hồ sơ')")
+        page.wait_for_selector("text=Đã đưa văn bản vào hồ sơ.")
+    page.select_option("#reply", str(reply.public_id))
+    page.select_option("#answers", str(incoming.public_id))
+    page.click("button:has-text('Liên kết trả lời')")
+    page.wait_for_selector("text=Đã liên kết văn bản trả lời.")
+    page.screenshot(path=screenshot_dir / "p02b-ho-so-cong-viec.png", full_page=True)
     assert response_for(reply) == [incoming]
     page.goto(f"{base}/van-ban/{reply.public_id}/")
     page.click("button:has-text('Trình duyệt')")

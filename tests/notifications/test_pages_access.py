@@ -7,7 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from vanthu.notifications.models import Notification, OutboxMessage, OutboxStatus
+from vanthu.notifications.models import (
+    ExchangeContact,
+    Notification,
+    OutboxMessage,
+    OutboxStatus,
+)
 
 
 def _notification_kwargs(world):
@@ -30,6 +35,13 @@ def _outbox_kwargs(world):
     return {"public_id": message.public_id}
 
 
+def _contact_kwargs(world):
+    contact = ExchangeContact.objects.create(
+        agency=world.ubnd, user=world.clerk_ubnd, added_at=timezone.now()
+    )
+    return {"public_id": contact.public_id}
+
+
 # name -> (allowed persona, kwargs builder, method, allowed status, refused personas)
 MATRIX = {
     "notifications:list": ("specialist_ubnd", None, "get", 200, ()),
@@ -49,6 +61,29 @@ MATRIX = {
         "get",
         200,
         ("outsider", "leader_ubnd", "clerk_ubnd"),
+    ),
+    # An agency's clerk, leader or an administrator; a manager of another agency is refused.
+    "notifications:contacts": (
+        "clerk_ubnd",
+        None,
+        "get",
+        200,
+        ("outsider", "specialist_ubnd", "dept_leader_ubnd"),
+    ),
+    # An empty submission is answered 400 ("choose someone") to those who may add.
+    "notifications:contact_add": (
+        "leader_ubnd",
+        None,
+        "post",
+        400,
+        ("outsider", "specialist_ubnd", "dept_leader_ubnd"),
+    ),
+    "notifications:contact_remove": (
+        "clerk_ubnd",
+        _contact_kwargs,
+        "post",
+        302,
+        ("outsider", "specialist_ubnd", "clerk_stc", "leader_stc"),
     ),
     "notifications:outbox_retry": (
         "admin",

@@ -348,9 +348,7 @@ def _people_for(task: ReviewTask, doc: Document) -> list[User]:
     """Who can take `task` today: its named reviewer and whoever stands in for them (the
     delegation register), or everyone holding the step's role for this draft."""
     if task.reviewer_id is None:
-        return list(
-            _candidates(doc, task.role, task.position_id).exclude(pk=doc.created_by_id)
-        )
+        return list(_candidates(doc, task.role, task.position_id).exclude(pk=doc.created_by_id))
     substitutes = User.objects.filter(
         pk__in=delegations_in_force()
         .filter(principal_id=task.reviewer_id, power="handle")

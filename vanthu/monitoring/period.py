@@ -5,12 +5,12 @@ from __future__ import annotations
 import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
 from django import forms
 
 from vanthu.documents.numbering import local_today
+from vanthu.holidays.calendar import work_calendar as entered_calendar
 from vanthu.workdays import FIRST_YEAR, LAST_YEAR, WorkCalendar
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -20,12 +20,9 @@ DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
 MAX_DAYS = 366
 
 
-@cache
 def work_calendar() -> WorkCalendar:
-    """The shipped calendar (statutory holidays and the government's yearly decisions).
-
-    One instance per process: it caches each year's days off once computed."""
-    return WorkCalendar()
+    # Statutory holidays plus the yearly decisions administrators entered (/ngay-nghi/).
+    return entered_calendar()
 
 
 def local_midnight(day: date) -> datetime:

@@ -100,7 +100,7 @@ def _email_payload(notification: Notification) -> dict:
 
 def _sms_payload(notification: Notification, sms_text: str = "") -> dict:
     if sms_text.strip():
-        return {"text": _clip(sms_text, SMS_MAX)}
+        return {"text": _clip(sms_text, SMS_SHORT)}
     text = f"[VanThu] {notification.title}"
     if notification.body:
         text += f": {notification.body}"
@@ -121,9 +121,9 @@ def notify(
     """Tell `recipient` in the app, and by e-mail / SMS as their preferences allow.
 
     `sms=True` marks a message worth a text (a leader's directive); SMS is never sent
-    otherwise. `sms_text` is the short wording of that text (one screen of a phone) when
-    the title and body are too long for it. Call it inside the transaction of the change it
-    reports."""
+    otherwise. `sms_text` is the short wording of that text, cut to one phone screen
+    (SMS_SHORT characters), for when the title and body are too long for it. Call it
+    inside the transaction of the change it reports."""
     if recipient is None or not getattr(recipient, "pk", None):
         return
     # Nobody needs to be told about what they just did themselves.

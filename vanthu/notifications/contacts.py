@@ -61,9 +61,7 @@ def add_contact(user, agency: Agency, member: User | None) -> ExchangeContact:
     now = timezone.now()
     with transaction.atomic():
         contact = (
-            ExchangeContact.objects.select_for_update()
-            .filter(agency=agency, user=member)
-            .first()
+            ExchangeContact.objects.select_for_update().filter(agency=agency, user=member).first()
         )
         if contact is not None and contact.active:
             raise ValidationFailed({"user": f"{member} đã là đầu mối của cơ quan."})

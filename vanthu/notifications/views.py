@@ -3,18 +3,25 @@ page is for system administrators."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Count, Q, Value, When
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from vanthu.directory.models import User
 from vanthu.directory.views.common import admin_view, attach_errors, paginate, posted
-from vanthu.errors import DomainError
+from vanthu.errors import DomainError, ValidationFailed
 from vanthu.notifications import actions, conf
+from vanthu.notifications import contacts as contact_actions
 from vanthu.notifications.access import (
+    agencies_for_contacts,
+    get_contact_for_manager,
     get_notification_for_user,
     get_outbox_message_for_admin,
     notifications_of,
@@ -149,11 +156,12 @@ def outbox_retry(request, public_id):
 
 
 # --- exchange contacts ------------------------------------------------------------------------
+# /thong-bao/dau-moi/: an agency's clerks, leaders and the administrators name who is alerted
+# when a document arrives electronically. Everyone else gets 404.
 
 
 def _contacts_agency(request, code: str | None):
-    """The agency whose contacts to show: ?co-quan=<code> among those the user manages, else
-    the first of them. Anyone managing none gets 404."""
+    """?co-quan=<code> among the agencies the user manages, else the first of them."""
     agencies = agencies_for_contacts(request.user)
     agency = agencies.filter(code=code).first() if code else agencies.first()
     if agency is None:
@@ -161,17 +169,73 @@ def _contacts_agency(request, code: str | None):
     return agency, agencies
 
 
-def _contacts_page(request, agency, agencies, *, error: str = "", status: int = 200):
-    contacts = list(contacts.contacts_of(agency))
-    active_ids = {c.user_id for c in contacts if c.active}
-    candidates = [m for m in contacts.current_members(agency) if m.pk not in active_ids]
+def _contacts_url(agency) -> str:
+    return f"{reverse('notifications:contacts')}?co-quan={agency.code}"
+
+
+@login_required
+@require_GET
+def contacts(request):
+    agency, agencies = _contacts_agency(request, request.GET.get("co-quan"))
+    return _contacts_page(request, agency, agencies)
+
+
+def _contacts_page(request, agency, agencies, *, errors=None, status: int = 200):
+    rows = list(contact_actions.contacts_of(agency))
+    active_ids = {c.user_id for c in rows if c.active}
     context = {
         "agency": agency,
-        "agencies": agencies if agencies.count() > 1 else [],
-        "active": [c for c in contacts if c.active],
-        "former": [c for c in contacts if not c.active],
-        "candidates": candidates,
-        "error": error,
-        "fallback_clerks": [] if active_ids else contacts.arrival_recipients(agency),
+        "agencies": list(agencies) if agencies.count() > 1 else [],
+        "active": [c for c in rows if c.active],
+        "former": [c for c in rows if not c.active],
+        "candidates": [
+            m for m in contact_actions.current_members(agency) if m.pk not in active_ids
+        ],
+        # Who is alerted today while nobody is named: the clerks.
+        "fallback": [] if active_ids else contact_actions.arrival_recipients(agency),
+        "errors": errors or {},
     }
     return render(request, "notifications/contacts.html", context, status=status)
+
+
+@login_required
+@require_POST
+def contact_add(request):
+    agency, agencies = _contacts_agency(request, request.POST.get("agency"))
+    raw = request.POST.get("user", "")
+    member = None
+    if raw:
+        try:
+            member = User.objects.filter(public_id=uuid.UUID(raw)).first()
+        except ValueError:
+            member = None
+        if member is None:
+            return _contacts_page(
+                request,
+                agency,
+                agencies,
+                errors={"user": "Không tìm thấy người được chọn."},
+                status=400,
+            )
+    try:
+        contact = contact_actions.add_contact(request.user, agency, member)
+    except ValidationFailed as exc:
+        return _contacts_page(request, agency, agencies, errors=exc.errors, status=400)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã chỉ định {contact.user} làm đầu mối tiếp nhận văn bản.")
+    return redirect(_contacts_url(agency))
+
+
+@login_required
+@require_POST
+def contact_remove(request, public_id):
+    contact = get_contact_for_manager(request.user, public_id)
+    try:
+        contact_actions.remove_contact(request.user, contact)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{contact.user} đã thôi làm đầu mối tiếp nhận văn bản.")
+    return redirect(_contacts_url(contact.agency))

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
 
 from vanthu.documents.numbering import local_today
+from vanthu.holidays.calendar import work_calendar as entered_calendar
 from vanthu.workdays import DueState, OutOfRangeError, WorkCalendar
 
 
-@cache
 def work_calendar() -> WorkCalendar:
-    # One calendar per process: it caches each year's days off after the first lookup.
-    return WorkCalendar()
+    # Statutory holidays plus the yearly decisions administrators entered (/ngay-nghi/).
+    return entered_calendar()
 
 
 def reminder_days() -> int:

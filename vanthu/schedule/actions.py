@@ -258,9 +258,8 @@ def _announce_publication(user, agency: Agency, week: Week, entries: int) -> Non
 
     from vanthu.notifications.actions import notify
 
-    title = (
-        f"Lịch công tác tuần {week.iso_week} ({week.monday:%d/%m}–{week.sunday:%d/%m/%Y}) "
-        + (f"điều chỉnh lần {week.revision}" if week.revision else "đã được công bố")
+    title = f"Lịch công tác tuần {week.iso_week} ({week.monday:%d/%m}–{week.sunday:%d/%m/%Y}) " + (
+        f"điều chỉnh lần {week.revision}" if week.revision else "đã được công bố"
     )
     body = f"{agency.name}: {entries} mục lịch công tác."
     url = reverse("schedule:week", kwargs={"year": week.iso_year, "week": week.iso_week})

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from functools import lru_cache
 
+from vanthu.holidays.calendar import work_calendar
 from vanthu.workdays import OutOfRangeError, WorkCalendar
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
@@ -18,11 +18,9 @@ AFTERNOON_FROM = time(12, 0)
 EVENING_FROM = time(18, 0)
 
 
-@lru_cache(maxsize=1)
 def calendar() -> WorkCalendar:
-    # The shipped government decisions (vanthu.workdays.DECISIONS). When administrators'
-    # yearly decisions are stored in the database, this is the one place to read them.
-    return WorkCalendar()
+    # Statutory holidays plus the yearly decisions administrators entered (/ngay-nghi/).
+    return work_calendar()
 
 
 def session_of(start: time) -> str:
