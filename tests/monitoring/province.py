@@ -35,6 +35,7 @@ def set_registration(doc: Document, moment: datetime) -> None:
     AuditEvent.objects.filter(
         object_type="documents.document", object_id=str(doc.public_id), action="document.registered"
     ).update(at=moment)
+    Document.objects.filter(pk=doc.pk).update(registered_at=moment)
 
 
 def set_issue(doc: Document, moment: datetime) -> None:

@@ -26,7 +26,7 @@ def _board(world):
     return {row.code: row.cells for row in board.rows}, board
 
 
-def test_the_deadline_is_the_end_of_the_next_working_day():
+def test_the_deadline_is_the_end_of_the_next_working_day(db):  # the calendar reads /ngay-nghi/
     deadline = queries.registration_deadline(APRIL_MAY)
     # One branch per run of days sharing a deadline: no more branches than days.
     assert 30 <= len(deadline.cases) <= 61

@@ -153,9 +153,13 @@ def finish(ledger: Ledger, agency_ids: set[int], due_dates: dict[int, date | Non
     _renumber_arrivals(docs, registered_at)
     fields = ["created_at", "updated_at", "issued_at", "issued_on", "year", "arrived_at"]
     fields += ["due_on", "number", "number_text", "notation", "arrival_number", "search_text"]
+    fields += ["registered_at"]
     rows = []
     for doc in docs.values():
         doc.search_text = search_text_for(doc)
+        if doc.pk in registered_at:
+            # Monitoring compares this with the arrival: it moves with the backdated audit.
+            doc.registered_at = registered_at[doc.pk]
         rows.append((doc.pk, *[getattr(doc, f) for f in fields]))
     update_rows(Document, fields, rows)
     _rewrite_audit_snapshots(by_public)

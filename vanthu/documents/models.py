@@ -157,6 +157,10 @@ class Document(models.Model):
     # Incoming only
     arrival_number = models.PositiveIntegerField("số đến", null=True, blank=True)
     arrived_at = models.DateTimeField("ngày đến", null=True, blank=True)
+    # When the clerk gave the arrival number (the first "document.registered" event), stored
+    # so that monitoring's "registered late" indicator compares two columns of one row
+    # instead of looking up an audit event per arrival. Null: not registered (yet).
+    registered_at = models.DateTimeField("ngày vào sổ", null=True, blank=True)
     channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.ELECTRONIC)
     refusal_reason = models.TextField(blank=True)
     presented_to = models.ForeignKey(

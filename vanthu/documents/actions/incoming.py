@@ -82,6 +82,7 @@ def _assign_arrival_number(doc: Document) -> None:
     # Số đến runs per calendar year of registration (Art. 22.2), in Vietnam's time zone.
     doc.year = local_today().year
     doc.arrival_number = take_number(doc.agency, doc.year, INCOMING_SERIES)
+    doc.registered_at = timezone.now()
 
 
 def register_incoming(
@@ -176,7 +177,16 @@ def accept_arrival(user: User, doc: Document, *, confirm_duplicate: bool = False
         transition(doc, {Status.ARRIVED}, Status.REGISTERED)
         _assign_arrival_number(doc)
         doc.created_by = doc.created_by or user
-        doc.save(update_fields=["arrival_number", "arrived_at", "year", "created_by", "updated_at"])
+        doc.save(
+            update_fields=[
+                "arrival_number",
+                "arrived_at",
+                "registered_at",
+                "year",
+                "created_by",
+                "updated_at",
+            ]
+        )
         delivery = _delivery_of(doc)
         if delivery is not None:
             get_transport(delivery.transport).report_status(
