@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
+
+from vanthu.loopback import LoopbackServer
 
 MAX_BODY = 16 * 1024
 
 
-class SmsGatewayServer:
+class SmsGatewayServer(LoopbackServer):
     def __init__(self, *, port: int = 0, token: str = "", echo=None) -> None:
         """Listen on 127.0.0.1:`port` (0: any free port). `echo(message)` is called for each
         accepted message (the demo prints them, like a phone would show them)."""
@@ -32,12 +33,7 @@ class SmsGatewayServer:
         self.fail_always = False
         self._failures_left = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="sms-gateway", daemon=True
-        )
-        self._thread.start()
+        self._listen(_handler_for(self), port, "sms-gateway")
 
     @property
     def url(self) -> str:
@@ -49,20 +45,7 @@ class SmsGatewayServer:
             self._failures_left = count
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> SmsGatewayServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+        self.stop()
 
     def _take(self, message: dict[str, str]) -> tuple[int, dict]:
         with self._lock:

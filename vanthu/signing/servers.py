@@ -19,8 +19,7 @@ import datetime as dt
 import threading
 import urllib.parse
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
@@ -31,6 +30,7 @@ from cryptography.x509 import ocsp
 from pyhanko.sign.timestamps import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from vanthu.loopback import LoopbackServer
 from vanthu.signing.pki import DemoPki, Issued
 
 UTC = dt.UTC
@@ -47,7 +47,7 @@ def _key_hash(cert: x509.Certificate, algorithm: hashes.HashAlgorithm) -> bytes 
     return {"sha1": public_key.sha1, "sha256": public_key.sha256}.get(algorithm.name)
 
 
-class PkiServices:
+class PkiServices(LoopbackServer):
     def __init__(self, *, port: int = 0) -> None:
         """Listen on 127.0.0.1:``port`` (0: any free port; the demo uses a fixed one because
         its certificates name the CRL and OCSP addresses)."""
@@ -55,12 +55,7 @@ class PkiServices:
         self.hits: Counter[str] = Counter()
         self._tsa: DummyTimeStamper | None = None
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="pki-services", daemon=True
-        )
-        self._thread.start()
+        self._listen(_handler_for(self), port, "pki-services")
 
     @property
     def base_url(self) -> str:
@@ -87,22 +82,6 @@ class PkiServices:
             ),
         )
         self.pki = pki
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> PkiServices:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- responders ------------------------------------------------------------------------
 

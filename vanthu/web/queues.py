@@ -11,7 +11,7 @@ from vanthu.directory.models import Role
 from vanthu.documents.access import documents_visible_to
 from vanthu.documents.actions import outgoing_queue_for
 from vanthu.documents.models import Direction, Forward, Status
-from vanthu.processing.selectors import open_assignment_count, overdue_agencies
+from vanthu.processing.selectors import open_assignment_count
 
 
 def inbox_for(user):
@@ -26,6 +26,7 @@ def inbox_for(user):
 def queue_counts(user) -> dict:
     roles = roles_of(user)
     clerk_agencies = roles.agencies_with(Role.CLERK)
+    led_agencies = roles.agencies_with(Role.AGENCY_LEADER)
     visible = documents_visible_to(user)
     incoming = (
         visible.filter(
@@ -48,12 +49,13 @@ def queue_counts(user) -> dict:
         "approvals": approvals,
         "inbox": unread,
         "is_admin": roles.is_admin,
-        "can_monitor": roles.is_admin or bool(roles.agencies_with(Role.AGENCY_LEADER)),
+        "can_monitor": roles.is_admin or bool(led_agencies),
         "my_tasks": open_assignment_count(user),
-        "sees_overdue": bool(overdue_agencies(user)),
-        "reads_handling_log": bool(clerk_agencies) or bool(roles.agencies_with(Role.AGENCY_LEADER)),
+        "sees_overdue": bool(led_agencies),  # processing.selectors.overdue_agencies
+        "reads_handling_log": bool(clerk_agencies) or bool(led_agencies),
         # Decree 30 Art. 33.2: the văn thư keeps the agency's seal and its signing key.
         "manages_seal": bool(clerk_agencies) or roles.is_admin,
         "can_set_policy": roles.is_admin
-        or bool(roles.agencies_with(Role.AGENCY_LEADER, Role.ADMIN)),
+        or bool(led_agencies)
+        or bool(roles.agencies_with(Role.ADMIN)),
     }
