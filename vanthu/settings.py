@@ -206,6 +206,14 @@ VANTHU_PKCS11_MODULES = env_list("VANTHU_PKCS11_MODULES", ["/usr/lib/softhsm/lib
 # server sends its client secret only to these.
 VANTHU_CSC_SERVICES = env_list("VANTHU_CSC_SERVICES", [])
 
+# Inter-agency exchange over an axis (the national Trục liên thông or a provincial LGSP):
+# the hub's base URL and this deployment's connected-system id and secret. Empty URL: only
+# agencies of this deployment can be reached (local delivery).
+VANTHU_HUB_URL = env_str("VANTHU_HUB_URL", "")
+VANTHU_HUB_SYSTEM_ID = env_str("VANTHU_HUB_SYSTEM_ID", "")
+VANTHU_HUB_SECRET = env_str("VANTHU_HUB_SECRET", "")
+VANTHU_EXCHANGE_POLL_SECONDS = env_int("VANTHU_EXCHANGE_POLL_SECONDS", 30, minimum=1)
+
 # LibreOffice converts .docx drafts to PDF for issuance.
 VANTHU_SOFFICE = env_str("VANTHU_SOFFICE", "soffice")
 
