@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "vanthu.schedule",
     "vanthu.monitoring",
     "vanthu.delegation",
+    "vanthu.recalls",
     "vanthu.demo",
     "vanthu.api",
     "vanthu.web",
@@ -212,7 +213,9 @@ VANTHU_CSC_SERVICES = env_list("VANTHU_CSC_SERVICES", [])
 VANTHU_HUB_URL = env_str("VANTHU_HUB_URL", "")
 VANTHU_HUB_SYSTEM_ID = env_str("VANTHU_HUB_SYSTEM_ID", "")
 VANTHU_HUB_SECRET = env_str("VANTHU_HUB_SECRET", "")
-VANTHU_EXCHANGE_POLL_SECONDS = env_int("VANTHU_EXCHANGE_POLL_SECONDS", 30, minimum=1)
+if VANTHU_HUB_URL and not (VANTHU_HUB_SYSTEM_ID and VANTHU_HUB_SECRET):
+    raise SettingError("VANTHU_HUB_URL cần VANTHU_HUB_SYSTEM_ID và VANTHU_HUB_SECRET")
+VANTHU_EXCHANGE_POLL_SECONDS = env_int("VANTHU_EXCHANGE_POLL_SECONDS", 15, minimum=1)
 
 # LibreOffice converts .docx drafts to PDF for issuance.
 VANTHU_SOFFICE = env_str("VANTHU_SOFFICE", "soffice")

@@ -22,5 +22,7 @@ urlpatterns = [
     path("giam-sat/", include("vanthu.monitoring.urls")),
     path("uy-quyen/", include("vanthu.delegation.urls")),
     path("ngay-nghi/", include("vanthu.holidays.urls")),
+    path("lien-thong/", include("vanthu.exchange.urls")),
+    path("", include("vanthu.recalls.urls")),
     path("", include("vanthu.web.urls")),
 ]

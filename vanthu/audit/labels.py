@@ -1,6 +1,22 @@
 """Vietnamese labels for the persisted audit action codes, shared by every page and the API."""
 
 EVENT_LABELS = {
+    "exchange.arrived": "Nhận văn bản qua trục liên thông",
+    "exchange.package_failed": "Gửi gói tin lên trục không thành công",
+    "exchange.package_retried": "Gửi lại gói tin liên thông",
+    "exchange.package_refused": "Từ chối gói tin nhận từ trục",
+    "recalls.recall_requested": "Yêu cầu thu hồi văn bản",
+    "recalls.update_requested": "Cập nhật văn bản đã phát hành, yêu cầu nơi nhận cập nhật",
+    "recalls.replace_requested": "Thay thế văn bản bằng văn bản khác",
+    "recalls.recipient_agreed": "Nơi nhận đồng ý yêu cầu",
+    "recalls.recipient_refused": "Nơi nhận từ chối yêu cầu",
+    "recalls.document_recalled": "Văn bản đã được thu hồi ở mọi nơi nhận",
+    "recalls.request_received": "Nhận yêu cầu thu hồi, cập nhật, thay thế",
+    "recalls.request_agreed": "Đồng ý yêu cầu của cơ quan gửi",
+    "recalls.request_refused": "Từ chối yêu cầu của cơ quan gửi",
+    "recalls.copy_destroyed": "Hủy văn bản bị thu hồi",
+    "recalls.copy_updated": "Cập nhật văn bản theo yêu cầu của cơ quan gửi",
+    "recalls.copy_replaced": "Đánh dấu văn bản đã bị thay thế",
     "auth.login": "Đăng nhập",
     "auth.login_failed": "Đăng nhập sai",
     "auth.locked": "Tạm khóa tài khoản",

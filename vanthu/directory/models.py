@@ -35,6 +35,15 @@ class Agency(models.Model):
     )
     email = models.EmailField("thư điện tử", blank=True)
     external_id = models.CharField("mã trên trục", max_length=64, blank=True)
+    # Kênh liên thông: an agency hosted by this deployment receives through the local
+    # transport; any other one (a ministry, another province) through the hub. Agencies
+    # imported from the hub's directory (exchange_sync_agencies) are "hub".
+    exchange_channel = models.CharField(
+        "kênh liên thông",
+        max_length=8,
+        choices=[("local", "Nội bộ (cùng hệ thống)"), ("hub", "Trục liên thông")],
+        default="local",
+    )
     valid_from = models.DateField("hiệu lực từ", default=date(2000, 1, 1))
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
     successor = models.ForeignKey(

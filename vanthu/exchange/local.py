@@ -9,7 +9,8 @@ from django.utils import timezone
 from vanthu.documents.actions.incoming import check_arrival
 from vanthu.documents.files import PDF, issued_files
 from vanthu.documents.models import Channel, Direction, Document, FileVersion, Status
-from vanthu.exchange.models import Delivery, DeliveryEvent, StatusCode
+from vanthu.exchange.feedback import record_status
+from vanthu.exchange.models import Delivery, StatusCode
 from vanthu.signing.actions import check_signatures
 
 # Metadata that travels with a document (Appendix VI); the rest belongs to the sender.
@@ -84,12 +85,10 @@ class LocalTransport:
         alert_arrival(incoming)
 
     def report_status(self, delivery: Delivery, status: str, *, actor=None, note: str = "") -> None:
-        Delivery.objects.filter(pk=delivery.pk).update(status=status, updated_at=timezone.now())
-        delivery.status = status
-        DeliveryEvent.objects.create(
-            delivery=delivery,
-            status=status,
-            actor=actor,
-            actor_name=(actor.full_name if actor else ""),
-            note=note,
-        )
+        record_status(delivery, status, actor=actor, note=note)
+
+    def send_request(self, request) -> None:
+        # Same database: the recalls app hands the request straight to the recipient's copy.
+        from vanthu.recalls.local import deliver_locally
+
+        deliver_locally(request)

@@ -26,8 +26,8 @@ from vanthu.documents.actions.common import snapshot, transition
 from vanthu.documents.models import Direction, Document, Forward, Status
 from vanthu.documents.numbering import VIETNAM, local_today
 from vanthu.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from vanthu.exchange.models import DeliveryEvent, StatusCode
-from vanthu.exchange.transports import get_transport
+from vanthu.exchange.feedback import report_back
+from vanthu.exchange.models import StatusCode
 from vanthu.processing.deadlines import deadline_in_working_days
 from vanthu.processing.models import (
     OPEN_STATUSES,
@@ -102,12 +102,9 @@ def _reference(doc: Document) -> str:
 
 
 def _report(doc: Document, status: str, actor: User, *, once: bool = True, note: str = "") -> None:
-    delivery = getattr(doc, "source_delivery", None)
-    if delivery is None:
-        return
-    if once and DeliveryEvent.objects.filter(delivery=delivery, status=status).exists():
-        return
-    get_transport(delivery.transport).report_status(delivery, status, actor=actor, note=note)
+    # Through whichever transport brought the document (local timeline or hub outbox);
+    # nothing for a paper arrival.
+    report_back(doc, status, actor=actor, note=note, once=once)
 
 
 # --- who may do what --------------------------------------------------------------------------

@@ -50,7 +50,7 @@ from vanthu.documents.numbering import (
 from vanthu.documents.search import search_text_for
 from vanthu.errors import InvalidTransition, ValidationFailed
 from vanthu.exchange.models import Delivery
-from vanthu.exchange.transports import get_transport
+from vanthu.exchange.transports import get_transport, transport_for
 from vanthu.signing import pades
 from vanthu.signing.actions import SignedPdf, open_agency_seal, store_signed
 from vanthu.signing.errors import SignerConfigError
@@ -303,7 +303,7 @@ def _record_copy(
         )
         for recipient in recipients:
             delivery = Delivery.objects.create(
-                document=copy, recipient=recipient, transport="local"
+                document=copy, recipient=recipient, transport=transport_for(recipient)
             )
             get_transport(delivery.transport).send(delivery)
     return copy

@@ -17,8 +17,8 @@ from vanthu.documents.numbering import INCOMING_SERIES, format_number, local_tod
 from vanthu.documents.search import search_text_for
 from vanthu.documents.validation import Metadata, check_incoming
 from vanthu.errors import DomainError, PermissionDenied, ValidationFailed
+from vanthu.exchange.feedback import report_back
 from vanthu.exchange.models import StatusCode
-from vanthu.exchange.transports import get_transport
 from vanthu.signing.actions import check_signatures
 from vanthu.signing.models import SignatureCheck
 from vanthu.signing.policy import refusal_reason
@@ -145,10 +145,6 @@ def register_incoming(
     return doc
 
 
-def _delivery_of(doc: Document):
-    return getattr(doc, "source_delivery", None)
-
-
 def _ensure_signatures_checked(doc: Document) -> None:
     """Authenticity and integrity of an electronic arrival (Art. 21.1b): transports check
     on arrival; one that did not gets the check here, before the clerk registers it."""
@@ -187,11 +183,7 @@ def accept_arrival(user: User, doc: Document, *, confirm_duplicate: bool = False
                 "updated_at",
             ]
         )
-        delivery = _delivery_of(doc)
-        if delivery is not None:
-            get_transport(delivery.transport).report_status(
-                delivery, StatusCode.ACCEPTED, actor=user
-            )
+        report_back(doc, StatusCode.ACCEPTED, actor=user)
         audit("document.registered", doc, user, before, note=f"Số đến {doc.arrival_number:02d}")
     return doc
 
@@ -236,11 +228,7 @@ def _refuse(user: User | None, doc: Document, reason: str) -> Document:
         transition(doc, {Status.ARRIVED}, Status.REFUSED)
         Document.objects.filter(pk=doc.pk).update(refusal_reason=reason)
         doc.refusal_reason = reason
-        delivery = _delivery_of(doc)
-        if delivery is not None:
-            get_transport(delivery.transport).report_status(
-                delivery, StatusCode.REJECTED, actor=user, note=reason
-            )
+        report_back(doc, StatusCode.REJECTED, actor=user, note=reason)
         audit("document.refused", doc, user, before, note=reason)
     return doc
 

@@ -43,7 +43,7 @@ from vanthu.documents.search import search_text_for
 from vanthu.documents.validation import Metadata, check_outgoing
 from vanthu.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from vanthu.exchange.models import Delivery
-from vanthu.exchange.transports import get_transport
+from vanthu.exchange.transports import get_transport, transport_for
 from vanthu.signing.actions import (
     SignedPdf,
     open_agency_seal,
@@ -409,7 +409,10 @@ def _issue(user: User, doc: Document, seal) -> Document:
             sign_as_agency(user, doc, seal=seal)
             sign_attachments_as_agency(user, doc, seal=seal)
         for agency in doc.recipient_agencies.all():
-            delivery = Delivery.objects.create(document=doc, recipient=agency, transport="local")
+            # Kênh liên thông: agencies of this deployment locally, the others over the hub.
+            delivery = Delivery.objects.create(
+                document=doc, recipient=agency, transport=transport_for(agency)
+            )
             get_transport(delivery.transport).send(delivery)
     return doc
 
