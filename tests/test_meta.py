@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tests import files
 from tests.delegation.helpers import delegate
+from tests.recalls.helpers import meta_issued_kwargs, meta_received_kwargs
 from tests.signing import tools
 from vanthu.circuits import actions as circuit_actions
 from vanthu.circuits.actions import StepSpec
@@ -167,6 +168,20 @@ def _credential_kwargs(ctx):
         image_sha256=image.sha256,
     )
     return {"public_id": credential.public_id}
+
+
+def _outbound_kwargs(ctx):
+    from vanthu.exchange.outbox import enqueue
+
+    package = enqueue(
+        agency=ctx["world"].ubnd,
+        kind="status",
+        to_organ="000.00.00.G09",
+        data=b"<edXML/>",
+        edxml_id="",
+        status_code="03",
+    )
+    return {"public_id": package.public_id}
 
 
 PAGES = {
@@ -337,6 +352,16 @@ PAGES = {
         "post",
         302,
     ),
+    # Recall, update, replace (tests/recalls): the issuing agency's clerk on an issued
+    # document; the receiving clerk on a request about its copy; the clerk's list.
+    "recalls:recall": ("clerk_ubnd", meta_issued_kwargs, "get", 200),
+    "recalls:update": ("clerk_ubnd", meta_issued_kwargs, "get", 200),
+    "recalls:replace": ("clerk_ubnd", meta_issued_kwargs, "get", 200),
+    "recalls:answer": ("clerk_ubnd", meta_received_kwargs, "get", 200),
+    "recalls:pending": ("clerk_ubnd", None, "get", 200),
+    # The exchange page (/lien-thong/): the agency's clerks and the administrators.
+    "exchange:index": ("clerk_ubnd", None, "get", 200),
+    "exchange:retry": ("clerk_ubnd", _outbound_kwargs, "post", 302),
 }
 # Pages any logged-in person may open (they show only that person's own data).
 OPEN_TO_ANY_USER = {

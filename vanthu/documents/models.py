@@ -69,6 +69,9 @@ class Status(models.TextChoices):
     REGISTERED = "registered", "Đã vào sổ"
     PRESENTED = "presented", "Đã trình lãnh đạo"
     FORWARDED = "forwarded", "Đã chuyển xử lý"
+    # after issue (Decree 30 Art. 18.4; edXML business types 1 and 3)
+    RECALLED = "recalled", "Đã thu hồi"
+    REPLACED = "replaced", "Đã bị thay thế"
 
 
 OUTGOING_FLOW = {

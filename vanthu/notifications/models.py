@@ -11,6 +11,8 @@ from django.db import models
 # Kinds other apps pass to notify(). The list only labels them on the preferences page; an
 # unknown kind is still accepted (and shown by its code) so a new caller never breaks.
 KIND_LABELS = {
+    "exchange_request": "Yêu cầu thu hồi, cập nhật, thay thế văn bản đến",
+    "exchange_answer": "Nơi nhận trả lời yêu cầu thu hồi, cập nhật",
     "assignment": "Được giao xử lý văn bản",
     "directive": "Ý kiến chỉ đạo của lãnh đạo",
     "completed": "Việc đã giao được hoàn thành",
