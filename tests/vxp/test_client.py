@@ -95,3 +95,15 @@ def test_lists_and_base64_payloads_are_decoded():
 def test_endpoint_must_be_http():
     with pytest.raises(ValueError):
         VxpClient("ftp://example", "a", "b")
+
+
+def test_each_call_is_signed_afresh_so_the_hub_never_sees_a_replay():
+    ok = {"status": "OK", "ErrorCode": "0", "ErrorDesc": "", "data": []}
+    with _Axis({"getReceivedEdocList": (200, ok)}) as axis:
+        client = VxpClient(f"http://127.0.0.1:{axis.port}", "sys.a", "s")
+        client.received()
+        client.received()
+    signatures = {headers["XroadVnpt-hash-header"] for _, headers, _ in axis.requests}
+    assert len(signatures) == 2
+    for _, headers, _ in axis.requests:
+        assert len(verify_request(headers, {"sys.a": "s"}.get).fields["nonce"]) == 32

@@ -134,11 +134,9 @@ class VxpClient:
         *,
         content_type: str = "application/json",
     ) -> dict[str, Any]:
-        headers = sign_request(self.systemid, self._secret, fields)
-        headers["Content-Type"] = content_type
-        headers["Content-Length"] = str(len(body))
+        extra = {"Content-Type": content_type, "Content-Length": str(len(body))}
         with self._lock:
-            status, raw = self._post(f"{self._base}/{op}", body, headers)
+            status, raw = self._post(f"{self._base}/{op}", body, fields, extra)
         try:
             answer = json.loads(raw)
         except ValueError:
@@ -150,13 +148,21 @@ class VxpClient:
             raise VxpError(code, str(answer.get("ErrorDesc") or ""))
         return answer
 
-    def _post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-        # Non-ASCII header values (agency names never go there, but a `to` list might carry
-        # anything) are sent as UTF-8, which http.client would refuse as latin-1.
-        encoded = {k: v.encode("utf-8").decode("latin-1") for k, v in headers.items()}
+    def _post(
+        self, path: str, body: bytes, fields: dict[str, str], extra: dict[str, str]
+    ) -> tuple[int, bytes]:
         # A kept-alive connection the server has closed fails on first use; one fresh retry
         # covers that without hiding a real outage (the second failure is reported).
         for attempt in (1, 2):
+            # Signed per attempt, with a nonce: the hub refuses a signature it has seen (replay
+            # protection), and two identical calls in one millisecond must not look like one.
+            headers = sign_request(
+                self.systemid, self._secret, {**fields, "nonce": uuid.uuid4().hex}
+            )
+            headers.update(extra)
+            # Non-ASCII header values (a `to` list might carry anything) go as UTF-8 bytes,
+            # which http.client would refuse as latin-1 text.
+            encoded = {k: v.encode("utf-8").decode("latin-1") for k, v in headers.items()}
             conn = self._connection()
             try:
                 conn.request("POST", path, body=body, headers=encoded)
