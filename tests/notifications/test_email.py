@@ -75,3 +75,30 @@ def test_a_refused_mailbox_fails_at_once_and_is_audited(mailbox, world):
     event = AuditEvent.objects.get(action="notifications.delivery_failed")
     assert event.object_id == str(row.public_id)
     assert not mailbox.messages
+
+
+def test_a_long_vietnamese_subject_arrives_with_every_space(mailbox, world):
+    # Long enough to be folded over several header lines, where Python's folder (3.12)
+    # used to glue two words together at the seam of two encoded words ("sớmnhất").
+    title = (
+        "Sắp đến hạn: 14 việc, sớm nhất ngày 12/03/2026 — Công văn số 123/STC-NS về việc "
+        "quyết toán ngân sách nhà nước năm 2025 của các đơn vị dự toán cấp tỉnh và các xã, "
+        "phường thuộc Ủy ban nhân dân tỉnh Nghệ An"
+    )
+    notify(world.specialist_ubnd, kind="reminder", title=title)
+    assert send_due().sent == 1
+    (message,) = mailbox.messages
+    assert message["Subject"] == f"[VanThu] {title}"
+    assert OutboxMessage.objects.get().payload["subject"] == f"[VanThu] {title}"
+
+
+def test_every_space_survives_folding_whatever_the_subject(mailbox, world):
+    # Words cut at every possible place of the folded lines: one message per length.
+    words = "Về việc rà soát, tổng hợp số liệu giải ngân vốn đầu tư công năm 2026".split()
+    subjects = [" ".join(words * 4)[:n] for n in range(60, 240, 7)]
+    subjects = [s.strip() for s in subjects]
+    for subject in subjects:
+        notify(world.specialist_ubnd, kind="reminder", title=subject)
+    assert send_due().sent == len(subjects)
+    received = sorted(m["Subject"] for m in mailbox.messages)
+    assert received == sorted(f"[VanThu] {s}" for s in subjects)

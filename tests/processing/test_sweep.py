@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from tests.processing.helpers import MONDAY, registered_at_ubnd
 from vanthu.audit.models import AuditEvent
@@ -71,3 +72,15 @@ def test_the_command_runs_the_sweep(world, capsys):
     call_command("processing_sweep")
     out = capsys.readouterr().out
     assert "báo 1 việc quá hạn" in out
+
+
+def test_the_assignment_table_leaves_room_for_the_stamps():
+    # PostgreSQL rewrites a stamped row in place only when its page has room (0003).
+    if connection.vendor != "postgresql":
+        pytest.skip("fillfactor is a PostgreSQL storage parameter; SQLite has none")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = %s", [Assignment._meta.db_table]
+        )
+        (options,) = cursor.fetchone()
+    assert "fillfactor=85" in options

@@ -344,6 +344,12 @@ class Forward(models.Model):
         indexes = [
             models.Index(fields=["to_user", "-at"]),
             models.Index(fields=["to_department", "-at"]),
+            # The navigation's unread-forwards count for a person (every page).
+            models.Index(
+                fields=["to_user"],
+                condition=models.Q(read_at__isnull=True),
+                name="forward_unread_user_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ from vanthu.documents.models import Direction, Status
 from vanthu.errors import DomainError
 from vanthu.processing import actions
 from vanthu.processing.forms import AssignForm, CompleteForm, ProgressForm, ReassignForm
+from vanthu.processing.paging import paginate_lines
 from vanthu.processing.selectors import (
     allowed_actions,
     decorate,
@@ -23,8 +24,9 @@ from vanthu.processing.selectors import (
     my_open_assignments,
     overdue_agencies,
     overdue_for_agency,
+    prepare_rows,
 )
-from vanthu.web.views.common import attach_errors, paginate, staff_of
+from vanthu.web.views.common import attach_errors, staff_of
 
 
 def _run(request, fn, success: str) -> bool:
@@ -161,8 +163,8 @@ def assignment_reassign(request, public_id):
 
 @login_required
 def my_tasks(request):
-    page, query = paginate(request, my_open_assignments(request.user))
-    decorate(page.object_list)
+    page, query = paginate_lines(request, my_open_assignments(request.user))
+    prepare_rows(page.object_list)
     return render(request, "processing/my_tasks.html", {"page": page, "query": query})
 
 
@@ -174,8 +176,8 @@ def overdue(request):
     agencies = list(Agency.objects.filter(pk__in=allowed).order_by("name"))
     chosen = request.GET.get("agency")
     agency = next((a for a in agencies if a.code == chosen), agencies[0])
-    page, query = paginate(request, overdue_for_agency(agency.pk))
-    decorate(page.object_list)
+    page, query = paginate_lines(request, overdue_for_agency(agency.pk))
+    prepare_rows(page.object_list)
     context = {"page": page, "query": query, "agency": agency, "agencies": agencies}
     return render(request, "processing/overdue.html", context)
 
