@@ -35,7 +35,7 @@ step "pytest on SQLite"
 # numbering tests can run on SQLite too.
 sqlite_dir=$(mktemp -d)
 trap 'rm -rf "$sqlite_dir"' EXIT
-VANTHU_SQLITE_TEST_PATH="$sqlite_dir/test.sqlite3" $PY -m pytest -n "$workers" -p no:cacheprovider "$@"
+VANTHU_SQLITE_TEST_PATH="$sqlite_dir/test.sqlite3" $PY -m pytest -n "$workers" --dist loadgroup -p no:cacheprovider "$@"
 
 pg_url=${VANTHU_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/vanthu_ci}
 if $PY - "$pg_url" <<'PYCHECK' 2>/dev/null; then
@@ -43,7 +43,7 @@ import sys, psycopg
 psycopg.connect(sys.argv[1].rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
 PYCHECK
   step "pytest on PostgreSQL"
-  DATABASE_URL="$pg_url" $PY -m pytest -n "$workers" -p no:cacheprovider "$@"
+  DATABASE_URL="$pg_url" $PY -m pytest -n "$workers" --dist loadgroup -p no:cacheprovider "$@"
 elif [ "${CI:-}" = true ]; then
   echo "CI: PostgreSQL is not reachable at $pg_url" >&2
   exit 1

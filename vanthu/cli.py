@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--documents", type=int, default=300, help="documents to seed (default 300)")
 
+    demo.add_argument(
+        "--province-only",
+        action="store_true",
+        help="only the province, as before the exchange demo (no hub, no ministry)",
+    )
+
     serve = sub.add_parser("serve", help="serve with gunicorn on 127.0.0.1 (no seeding)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2)
@@ -56,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
         "manage", help="run a Django management command (vanthu manage help)", add_help=False
     )
     manage.add_argument("args", nargs=argparse.REMAINDER)
+
+    worker = sub.add_parser(
+        "worker",
+        help="exchange worker: send the outbox and poll the hub, forever (exchange_worker)",
+    )
+    worker.add_argument(
+        "--every", type=float, help="seconds between rounds (default VANTHU_EXCHANGE_POLL_SECONDS)"
+    )
+    worker.add_argument("--once", action="store_true", help="one round, then exit")
 
     sub.add_parser(
         "check-files",
@@ -66,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         ("edxml", "edXML (QCVN 102:2016): parse FILE | validate FILE | verify FILE --ca PEM"),
         ("workdays", "working-day calendar: holidays YEAR | add DATE N"),
         ("verify", "verify the signatures of a PDF: verify FILE.pdf [--json] [--trust PEM]"),
+        ("hub", "the hub (trục liên thông): serve | add-system | add-agency | add-operator | ..."),
     ):
         routed = sub.add_parser(name, help=text, add_help=False)
         routed.add_argument("args", nargs=argparse.REMAINDER)
@@ -82,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         from vanthu.workdays.cli import main as workdays_main
 
         return workdays_main(args.args)
+    if args.command == "hub":
+        # The hub has its own settings module: no Django set-up of the deployment here.
+        from vanthu.hub.cli import main as hub_main
+
+        return hub_main(args.args)
     if args.command == "verify":
         _setup()
         from django.core.management import call_command
@@ -94,6 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "manage":
         _setup()
         _manage(*args.args)
+        return 0
+    if args.command == "worker":
+        _setup()
+        options = ["--once"] if args.once else []
+        if args.every is not None:
+            options += ["--every", str(args.every)]
+        _manage("exchange_worker", *options)
         return 0
     if args.command == "check-files":
         _setup()
@@ -109,22 +137,19 @@ def demo(args: argparse.Namespace) -> int:
     _setup()
     if args.reset:
         _reset_embedded_database()
-    from django.core.management import call_command
+    if not args.province_only:
+        from vanthu.demo.launcher import run_demo
 
-    print("Chuẩn bị cơ sở dữ liệu…", flush=True)
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("seed_demo", documents=args.documents, if_empty=True)
-    from vanthu.demo import signing as demo_signing
+        return run_demo(args)
+    from vanthu.demo.launcher import prepare_province
 
-    if not demo_signing.is_set_up():
-        print("Cấp chứng thư số thử nghiệm cho lãnh đạo và con dấu cơ quan…", flush=True)
-        done = demo_signing.set_up_signing()
-        print(f"Đã cấp khóa ký số cho {done.people} lãnh đạo và {done.agencies} cơ quan.")
+    prepare_province(args.documents)
     url = f"http://127.0.0.1:{args.port}/"
     _print_logins(url)
     if args.no_serve:
         return 0
+    from vanthu.demo import signing as demo_signing
+
     # The PKI's timestamp, CRL and OCSP services live in this process while gunicorn serves.
     services = demo_signing.start_services()
     if services is not None:
@@ -163,28 +188,38 @@ def _reset_embedded_database() -> None:
     print(f"Đã xóa {path} và các tệp đã lưu.")
 
 
-def _print_logins(url: str) -> None:
+def province_logins() -> list[tuple[str, str, str, str]]:
     from vanthu.demo import DEMO_PASSWORD
     from vanthu.demo.accounts import demo_accounts
     from vanthu.demo.data import ACTIVE
     from vanthu.directory.models import Role
 
     names = {spec.slug: spec.name for spec in ACTIVE}
-    accounts = demo_accounts()
     rows = [("Tên đăng nhập", "Mật khẩu", "Cơ quan", "Vai trò")]
     rows += [
         (a.username, DEMO_PASSWORD, names[a.agency], Role(a.role).label)
-        for a in accounts
+        for a in demo_accounts()
         if a.featured
     ]
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    print()
+    return rows
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for i, row in enumerate(rows):
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
+
+
+def _print_logins(url: str) -> None:
+    from vanthu.demo import DEMO_PASSWORD
+    from vanthu.demo.accounts import demo_accounts
+
+    print()
+    print_table(province_logins())
     print(
-        f"\n{len(accounts)} tài khoản, cùng mật khẩu «{DEMO_PASSWORD}»; danh sách đầy đủ: "
+        f"\n{len(demo_accounts())} tài khoản, cùng mật khẩu «{DEMO_PASSWORD}»; danh sách đầy đủ: "
         "vanthu manage demo_accounts (hoặc docs/DEMO_ACCOUNTS.md)."
     )
     print(f"Địa chỉ: {url}\n", flush=True)
@@ -195,23 +230,9 @@ def serve(port: int, *, workers: int = 2) -> int:
 
     The child gets its own session, so a Ctrl-C in the terminal reaches it once (from us)
     rather than twice (from the terminal and from us)."""
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "vanthu.wsgi:application",
-        "-b",
-        f"127.0.0.1:{port}",
-        "-w",
-        str(workers),
-        "--timeout",
-        "180",
-        "--access-logfile",
-        "-",
-        # gunicorn 27 opens a control socket at one fixed path in $HOME by default; two
-        # servers on one machine (demo and tests, or two checkouts) would fight over it.
-        "--no-control-socket",
-    ]
+    from vanthu.demo.stack import gunicorn_command
+
+    command = gunicorn_command(port, workers=workers)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", SETTINGS),

@@ -224,6 +224,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if env_bool("VANTHU_TASKS_IMMEDIATE", False):
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
+# Two deployments on one host (the demo's province and ministry) need distinct cookie names:
+# browsers keep cookies per host name, not per port.
+SESSION_COOKIE_NAME = env_str("VANTHU_SESSION_COOKIE_NAME", "sessionid")
+CSRF_COOKIE_NAME = env_str("VANTHU_CSRF_COOKIE_NAME", "csrftoken")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"

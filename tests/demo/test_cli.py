@@ -24,7 +24,7 @@ def test_help_runs_as_console_script_and_module():
     for command in ([str(SCRIPT), "--help"], [sys.executable, "-m", "vanthu", "--help"]):
         result = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
-        for sub in ("demo", "serve", "manage", "check-files"):
+        for sub in ("demo", "serve", "manage", "check-files", "hub", "worker"):
             assert sub in result.stdout
 
 
@@ -46,6 +46,20 @@ def test_demo_prepares_seeds_and_serves_until_stopped(tmp_path):
     assert prepared.returncode == 0, prepared.stderr
     assert "chuyenvien.stc" in prepared.stdout and "vanthu2026" in prepared.stdout
     assert (tmp_path / "var" / "vanthu.sqlite3").exists()
+    # The second deployment and the hub are prepared too, each with its own database.
+    assert "vanthu.bnv" in prepared.stdout and "/van-hanh/" in prepared.stdout
+    assert (tmp_path / "var" / "ministry" / "vanthu.sqlite3").exists()
+    secrets = tmp_path / "var" / "demo-exchange-secrets.json"
+    assert secrets.stat().st_mode & 0o777 == 0o600
+    systems = subprocess.run(
+        [str(SCRIPT), "hub", "list", "--data-dir", str(tmp_path / "var" / "hub")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert systems.returncode == 0, systems.stderr
+    assert "nghean" in systems.stdout and "bonoivu" in systems.stdout
 
     check = subprocess.run(
         [str(SCRIPT), "check-files"], capture_output=True, text=True, timeout=120, env=env

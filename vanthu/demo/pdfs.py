@@ -39,7 +39,7 @@ _BODY = (
 )
 
 
-def _html(doc_type: DocumentType) -> str:
+def _html(doc_type: DocumentType, place: str = "Nghệ An") -> str:
     is_letter = doc_type.is_official_letter
     title = "" if is_letter else f"<h1 class='upper'>{escape(doc_type.name)}</h1>"
     subject = "V/v trích yếu nội dung văn bản" if is_letter else "Trích yếu nội dung văn bản"
@@ -50,7 +50,7 @@ def _html(doc_type: DocumentType) -> str:
 <div>Số:</div></td>
 <td><div class="upper bold">Cộng hòa xã hội chủ nghĩa Việt Nam</div>
 <div class="bold">Độc lập - Tự do - Hạnh phúc</div>
-<div class="date">Nghệ An,</div></td>
+<div class="date">{escape(place)},</div></td>
 </tr></table>
 {title}<div class="subject">{subject}</div>
 <div class="content">{body}</div>
@@ -65,12 +65,15 @@ def _html(doc_type: DocumentType) -> str:
 class TemplatePdfs:
     """Renders each type's PDF on first use and keeps the bytes for the rest of the seed."""
 
-    def __init__(self) -> None:
+    def __init__(self, place: str = "Nghệ An") -> None:
+        # The place name before the date (Appendix I cell 4): the signing layout finds the
+        # date's position from it.
+        self.place = place
         self._cache: dict[str, bytes] = {}
 
     def for_type(self, doc_type: DocumentType) -> bytes:
         if doc_type.code not in self._cache:
             from weasyprint import HTML
 
-            self._cache[doc_type.code] = HTML(string=_html(doc_type)).write_pdf()
+            self._cache[doc_type.code] = HTML(string=_html(doc_type, self.place)).write_pdf()
         return self._cache[doc_type.code]

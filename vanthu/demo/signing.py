@@ -6,10 +6,17 @@ personal certificates) and is generated on the demo machine at seeding time, nev
 Its CA, TSA and OCSP keys are kept in the variable-data directory so the services answer with
 the same keys after a restart. Everything here is for demonstration only: the keys are
 unprotected files and the password is the demo password.
+
+Several demo deployments (the province and the ministry) share one PKI: VANTHU_DEMO_PKI_DIR
+names the directory holding the root, CA, TSA and OCSP keys. The first deployment set up
+creates them there; the next ones issue their leaves from the same CA, so each side's trust
+store accepts the other's signatures. Each deployment keeps its own leaves (agency seals,
+leaders' keys) in its own variable-data directory.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
 from dataclasses import dataclass
@@ -41,7 +48,17 @@ REMOTE_SIGNER = "chutich.ubnd"
 _SERVICE_SLUGS = ("root", "ca", "tsa", "ocsp")
 
 
+PKI_DIR_ENV = "VANTHU_DEMO_PKI_DIR"
+
+
 def pki_dir() -> Path:
+    """Where the shared root, CA, TSA and OCSP keys live."""
+    shared = os.environ.get(PKI_DIR_ENV, "")
+    return Path(shared) if shared else keys_dir()
+
+
+def keys_dir() -> Path:
+    """Where this deployment's own keys live (PKCS#12 files of seals and leaders)."""
     return Path(settings.VAR_DIR) / "demo-pki"
 
 
@@ -64,8 +81,12 @@ def set_up_signing(*, port: int = PKI_PORT) -> SigningSetup:
     credentials with their images, and trust the demo root. Leaders type the demo password
     when they sign (like a token PIN); the seals are unlocked by the server."""
     os.environ.setdefault(SEAL_PASSWORD_ENV, DEMO_PASSWORD)
-    pki = DemoPki(base_url=pki_url(port))
-    agencies = list(Agency.objects.filter(valid_to__isnull=True).order_by("code"))
+    pki = _shared_pki(port)
+    # Only the agencies this deployment hosts: those imported from the hub's directory sign
+    # in their own deployment.
+    agencies = list(
+        Agency.objects.filter(valid_to__isnull=True, exchange_channel="local").order_by("code")
+    )
     for agency in agencies:
         pki.issue_agency(f"agency-{agency.pk}", agency.name, agency.code)
     leaders = list(
@@ -83,9 +104,8 @@ def set_up_signing(*, port: int = PKI_PORT) -> SigningSetup:
             agency=agency.name,
             citizen_id=f"0400{n:08d}",
         )
-    directory = pki_dir()
+    directory = keys_dir()
     pki.write(directory, DEMO_PASSWORD)
-    _save_service_keys(pki, directory)
     admin = User.objects.filter(is_superuser=True).first()
     with transaction.atomic():
         for root in (pki.root, pki.ca):
@@ -114,6 +134,22 @@ def set_up_signing(*, port: int = PKI_PORT) -> SigningSetup:
                 secret=DEMO_PASSWORD,
             )
     return SigningSetup(people=len(leaders), agencies=len(agencies))
+
+
+def _shared_pki(port: int) -> DemoPki:
+    """The demo PKI of pki_dir(): loaded when another deployment created it, else created
+    and saved there. A file lock keeps two deployments set up at the same moment from each
+    creating its own CA."""
+    shared = pki_dir()
+    shared.mkdir(parents=True, exist_ok=True)
+    with open(shared / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (shared / "ca.key").exists():
+            return load_pki(shared, port=port)
+        pki = DemoPki(base_url=pki_url(port))
+        pki.write(shared, DEMO_PASSWORD)
+        _save_service_keys(pki, shared)
+        return pki
 
 
 def _register_remote(user: User, pki: DemoPki, admin: User | None) -> None:
@@ -219,8 +255,7 @@ def start_services(*, port: int = PKI_PORT, csc_port: int = CSC_PORT) -> DemoSer
     from vanthu.signing.csc_server import CscServer
     from vanthu.signing.servers import PkiServices
 
-    directory = pki_dir()
-    if not (directory / "tsa.key").exists():
+    if not (pki_dir() / "tsa.key").exists():
         return None
     services = PkiServices(port=port)
     services.attach(load_pki(port=port))
@@ -239,7 +274,7 @@ def start_services(*, port: int = PKI_PORT, csc_port: int = CSC_PORT) -> DemoSer
         )
         for credential in remote:
             slug = credential.params["credential_id"]
-            csc.add_pkcs12(slug, directory / f"{slug}.p12", DEMO_PASSWORD)
+            csc.add_pkcs12(slug, keys_dir() / f"{slug}.p12", DEMO_PASSWORD)
         csc.start()
     return DemoServices(services, csc)
 
