@@ -29,6 +29,7 @@ from .directory import hosts_for
 from .envelope import Envelope, read_envelope
 from .errors import HubError, edxml_error_code
 from .models import Package, RejectedRequest, SeenSignature, System
+from .payloads import payload_storage
 from .storage import LocalStorage, PayloadWriter, key_for
 from .tracing import Splice, make_splice
 
@@ -48,7 +49,7 @@ def get_storage() -> LocalStorage:
     if _storage is None:
         with _storage_lock:
             if _storage is None:
-                _storage = LocalStorage(settings.HUB_PACKAGE_DIR)
+                _storage = payload_storage()  # type: ignore[assignment]
     return _storage
 
 

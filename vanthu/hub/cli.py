@@ -129,13 +129,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.db import connections
 
-    from .storage import LocalStorage
+    from .payloads import payload_storage
     from .wsgi_server import run_gunicorn
 
     _migrate()
     if args.directory:
         _load_directory(args.directory)
-    LocalStorage(settings.HUB_PACKAGE_DIR).clean_temp(3600, time.time())
+    payload_storage().clean_temp(3600, time.time())
     connections.close_all()  # no connection may cross the fork into the workers
     base = f"http://{args.host}:{args.port}"
     _out(f"Trục liên thông VanThu ({settings.HUB_ORGAN_ID})")

@@ -96,14 +96,20 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
-# Payloads: "local" keeps them under DATA_DIR/packages. Object storage (S3) is not available
-# in this build: django-storages/boto3 are not dependencies yet, so any other value stops the
-# process at start rather than silently storing on local disk.
+# Payloads: "local" keeps them under DATA_DIR/packages; "s3" in an S3-compatible bucket
+# (s3.py), uploads still spooled under HUB_PACKAGE_DIR/tmp. Anything else, or s3 without a
+# bucket, stops the process at start rather than silently storing on local disk.
 HUB_STORAGE = env_str("VANTHU_HUB_STORAGE", "local")
-if HUB_STORAGE != "local":
-    raise SettingError(
-        "VANTHU_HUB_STORAGE: only 'local' is supported (S3 needs django-storages and boto3)"
-    )
+HUB_S3_ENDPOINT_URL = env_str("VANTHU_HUB_S3_ENDPOINT_URL", "")
+HUB_S3_BUCKET = env_str("VANTHU_HUB_S3_BUCKET", "")
+HUB_S3_ACCESS_KEY = env_str("VANTHU_HUB_S3_ACCESS_KEY", "")
+HUB_S3_SECRET_KEY = env_str("VANTHU_HUB_S3_SECRET_KEY", "")
+HUB_S3_REGION = env_str("VANTHU_HUB_S3_REGION", "us-east-1")
+HUB_S3_PREFIX = env_str("VANTHU_HUB_S3_PREFIX", "packages/")
+if HUB_STORAGE not in ("local", "s3"):
+    raise SettingError("VANTHU_HUB_STORAGE must be 'local' or 's3'")
+if HUB_STORAGE == "s3" and not HUB_S3_BUCKET:
+    raise SettingError("VANTHU_HUB_STORAGE=s3 needs VANTHU_HUB_S3_BUCKET")
 HUB_PACKAGE_DIR = Path(env_str("VANTHU_HUB_PACKAGE_DIR", str(DATA_DIR / "packages")))
 HUB_MAX_PACKAGE_BYTES = env_int("VANTHU_HUB_MAX_PACKAGE_MB", 50, minimum=1) * 1024 * 1024
 # The hub's own mã định danh, written in the TraceHeader it appends to what it delivers.
