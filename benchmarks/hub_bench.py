@@ -2,14 +2,16 @@
 
     .venv/bin/python benchmarks/hub_bench.py [--seconds 20] [--sizes 100k,5m]
         [--databases sqlite,postgres] [--senders 8] [--receivers 4] [--workers 2]
-        [--threads 4] [--worker-class gthread] [--pg-url postgres://postgres@127.0.0.1:5432]
+        [--threads 4] [--worker-class gthread] [--fetch getEdoc|raw]
+        [--pg-url postgres://postgres@127.0.0.1:5432] [--pg-prefix vanthu_hub_bench_]
 
 For each database and package size a fresh hub server runs on loopback (`python -m vanthu.hub
 serve`, gunicorn, its own data directory; on PostgreSQL a database vanthu_hub_bench made for
 the case and dropped after it). --senders processes, each with its own VxpClient of system
 `bench.send`, send distinct packages (the hub is idempotent on identical bytes) to the
 agencies of --receivers receiving systems; one receiver process per receiving system loops
-getReceivedEdocList → getEdoc → updateStatus "done". The loop is closed: senders wait while
+getReceivedEdocList → getEdoc (or, with --fetch raw, downloadEdoc with format=raw: the
+package as the body, no Base64) → updateStatus "done". The loop is closed: senders wait while
 more than --backlog packages are accepted and not yet acknowledged, so the rates are what the
 hub sustains end to end rather than how fast a backlog grows. After a 2-second warm-up, what happens
 during --seconds is counted: packages accepted, delivered (getEdoc answered) and acknowledged
@@ -23,7 +25,8 @@ The ratio is end-to-end acknowledged per second over the floor. "hub ms" is the 
 hub's processes (gunicorn master and workers) spent during the window per acknowledged
 package; "load ms" the CPU time of the sender and receiver processes per package they
 handled (they share the machine's cores with the hub). PostgreSQL's processes are not
-counted in either.
+counted in either. "lists" is the getReceivedEdocList calls per package (idle polls
+included): what the receivers' polling costs the hub on top of the three calls a package needs.
 """
 
 from __future__ import annotations
@@ -138,14 +141,18 @@ def sender_main(
     out.put(("send", latencies, errors))
 
 
-def receiver_main(url: str, index: int, start: float, stop: Any, out: Any, counters: Any) -> None:
+def receiver_main(
+    url: str, index: int, start: float, stop: Any, out: Any, counters: Any, fetch: str
+) -> None:
     client = VxpClient(url, f"bench.recv{index}", SECRET, timeout=120)
+    download = client.download_edoc if fetch == "raw" else client.get_edoc
     delivered: list[float] = []
     acked: list[float] = []
     seen: set[str] = set()
     duplicates = 0
     errors = 0
     idle_since: float | None = None
+    lists = empty = 0
     while time.time() < start:
         time.sleep(0.001)
     while True:
@@ -155,7 +162,9 @@ def receiver_main(url: str, index: int, start: float, stop: Any, out: Any, count
             errors += 1
             time.sleep(0.05)
             continue
+        lists += 1
         if not items:
+            empty += 1
             if stop.is_set():
                 idle_since = idle_since or time.time()
                 if time.time() - idle_since > 1.5:
@@ -169,7 +178,7 @@ def receiver_main(url: str, index: int, start: float, stop: Any, out: Any, count
                 duplicates += 1
                 continue
             try:
-                client.get_edoc(doc_id)
+                download(doc_id)
                 delivered.append(time.time())
                 client.update_status(doc_id, "done")
                 acked.append(time.time())
@@ -179,13 +188,15 @@ def receiver_main(url: str, index: int, start: float, stop: Any, out: Any, count
             except (VxpError, VxpUnavailable):
                 errors += 1
     client.close()
-    out.put(("recv", delivered, acked, errors, duplicates, len(seen)))
+    out.put(("recv", delivered, acked, errors, duplicates, len(seen), lists, empty))
 
 
 # --- the floor ----------------------------------------------------------------------------
 
 
-def floor_rate(payload: bytes, database: str, pg_base: str, threads: int, seconds: float) -> float:
+def floor_rate(
+    payload: bytes, database: str, pg_base: str, threads: int, seconds: float, prefix: str
+) -> float:
     """SHA-256 + one committed INSERT per package, ``threads`` at a time; packages/s."""
     done = [0] * threads
     stop_at = time.perf_counter() + seconds
@@ -213,7 +224,7 @@ def floor_rate(payload: bytes, database: str, pg_base: str, threads: int, second
     else:
         import psycopg
 
-        database_ = PostgresDatabase(pg_base, prefix="vanthu_hub_bench_floor").create()
+        database_ = PostgresDatabase(pg_base, prefix=f"{prefix}floor_").create()
         with psycopg.connect(database_.url, autocommit=True) as conn:
             conn.execute("CREATE TABLE t (id BIGSERIAL PRIMARY KEY, sha256 TEXT UNIQUE, size INT)")
 
@@ -272,11 +283,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def run_case(args: argparse.Namespace, database: str, size_name: str) -> dict[str, Any]:
     template = make_template(SIZES[size_name], args.receivers)
-    pg = (
-        PostgresDatabase(args.pg_url, prefix="vanthu_hub_bench_")
-        if database == "postgres"
-        else None
-    )
+    pg = PostgresDatabase(args.pg_url, prefix=args.pg_prefix) if database == "postgres" else None
     if pg is not None:
         pg.create()
     data_dir = tempfile.mkdtemp(prefix=f"hub-bench-{database}-{size_name}-")
@@ -311,7 +318,9 @@ def run_case(args: argparse.Namespace, database: str, size_name: str) -> dict[st
             )
             for n in range(args.senders)
         ] + [
-            ctx.Process(target=receiver_main, args=(hub.url, i, start, stop, out, counters))
+            ctx.Process(
+                target=receiver_main, args=(hub.url, i, start, stop, out, counters, args.fetch)
+            )
             for i in range(args.receivers)
         ]
         clients_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -346,7 +355,9 @@ def run_case(args: argparse.Namespace, database: str, size_name: str) -> dict[st
     client_cpu = (clients_after.ru_utime + clients_after.ru_stime) - (
         clients_before.ru_utime + clients_before.ru_stime
     )
-    floor = floor_rate(template, database, args.pg_url, args.senders, min(5.0, args.seconds))
+    floor = floor_rate(
+        template, database, args.pg_url, args.senders, min(5.0, args.seconds), args.pg_prefix
+    )
     return {
         "database": database,
         "size": size_name,
@@ -361,6 +372,9 @@ def run_case(args: argparse.Namespace, database: str, size_name: str) -> dict[st
         "server_cpu_ms": server_cpu * 1000 / max(acked, 1),
         # The load processes run from start to drain: per package they handled in total.
         "client_cpu_ms": client_cpu * 1000 / max(total_acked, 1),
+        # getReceivedEdocList calls per package (all, and those that found nothing).
+        "lists": sum(r[6] for r in recvs) / max(total_acked, 1),
+        "empty_lists": sum(r[7] for r in recvs) / max(total_acked, 1),
         "send_errors": sum(r[2] for r in sends),
         "recv_errors": sum(r[3] for r in recvs),
         "duplicates": sum(r[4] for r in recvs),
@@ -384,6 +398,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
+    parser.add_argument(
+        "--fetch",
+        choices=["getEdoc", "raw"],
+        default="getEdoc",
+        help="how receivers fetch: getEdoc (Base64 in JSON, the SDK's way) or downloadEdoc "
+        "with format=raw (the package as the body)",
+    )
+    parser.add_argument(
+        "--pg-prefix", default="vanthu_hub_bench_", help="name prefix of the throw-away databases"
+    )
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     print(f"Hub benchmark — {machine_label()}, {os.cpu_count()} CPU")
@@ -394,7 +418,7 @@ def main() -> None:
     header = (
         f"{'database':<9} {'size':>5} {'accepted/s':>10} {'delivered/s':>11} {'acked/s':>8} "
         f"{'p50 ms':>7} {'p99 ms':>7} {'floor/s':>8} {'ratio':>6} {'hub ms':>6} {'load ms':>7} "
-        f"{'errors':>6} "
+        f"{'lists':>5} {'errors':>6} "
         f"{'check':>6}"
     )
     print(header)
@@ -407,7 +431,8 @@ def main() -> None:
                 f"{r['database']:<9} {r['size']:>5} {r['accepted_s']:>10.1f} "
                 f"{r['delivered_s']:>11.1f} {r['acked_s']:>8.1f} {r['p50_ms']:>7.1f} "
                 f"{r['p99_ms']:>7.1f} {r['floor_s']:>8.0f} {r['ratio']:>6.2f} "
-                f"{r['server_cpu_ms']:>6.1f} {r['client_cpu_ms']:>7.1f} {errors:>6} "
+                f"{r['server_cpu_ms']:>6.1f} {r['client_cpu_ms']:>7.1f} {r['lists']:>5.2f} "
+                f"{errors:>6} "
                 f"{r['check']:>6}",
                 flush=True,
             )

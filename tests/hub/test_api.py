@@ -224,3 +224,14 @@ def test_download_edoc_gives_the_same_bytes_as_get_edoc(hub, clients):
     status, body = raw_call(hub, "downloadEdoc", headers=signed("sys.b", {"docId": doc_id}))
     assert (status, body["status"]) == (200, "OK")
     assert base64.b64decode(body["data"]) == b.get_edoc(doc_id)
+
+
+def test_raw_download_edoc_gives_the_delivered_bytes_and_json_refusals(hub, clients):
+    a, b, c = clients["sys.a"], clients["sys.b"], clients["sys.c"]
+    doc_id = a.send_edoc(unique_edoc(), from_organ=H41)
+    raw = b.download_edoc(doc_id)
+    assert raw == b.get_edoc(doc_id)
+    assert [t.organ_id for t in parse(raw).trace][-1] == "000.00.00.G22"  # the hub's trace
+    with pytest.raises(VxpError) as caught:
+        c.download_edoc(doc_id)  # not addressed to sys.c: refused as JSON, not bytes
+    assert caught.value.code == "25"

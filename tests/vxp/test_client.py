@@ -28,6 +28,10 @@ class _Axis(LoopbackServer):
                 status, payload = axis.replies[self.path.rsplit("/", 1)[-1]]
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
+                raw = isinstance(payload, bytes)
+                self.send_header(
+                    "Content-Type", raw and "application/octet-stream" or "application/json"
+                )
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -107,3 +111,16 @@ def test_each_call_is_signed_afresh_so_the_hub_never_sees_a_replay():
     assert len(signatures) == 2
     for _, headers, _ in axis.requests:
         assert len(verify_request(headers, {"sys.a": "s"}.get).fields["nonce"]) == 32
+
+
+def test_download_edoc_takes_raw_bytes_or_falls_back_to_json():
+    import base64
+
+    encoded = base64.b64encode(b"<edXML/>").decode()
+    with _Axis({"downloadEdoc": (200, {"status": "OK", "data": encoded})}) as axis:
+        client = VxpClient(f"http://127.0.0.1:{axis.port}", "sys.a", "s")
+        assert client.download_edoc("1") == b"<edXML/>"
+    assert verify_request(axis.requests[0][1], {"sys.a": "s"}.get).fields["format"] == "raw"
+    with _Axis({"downloadEdoc": (200, b"<edXML>raw</edXML>")}) as axis:
+        client = VxpClient(f"http://127.0.0.1:{axis.port}", "sys.a", "s")
+        assert client.download_edoc("1") == b"<edXML>raw</edXML>"

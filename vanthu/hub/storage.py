@@ -80,6 +80,8 @@ class LocalStorage:
         self.root = Path(root)
         self.temp_dir = self.root / "tmp"
         self.temp_dir.mkdir(parents=True, exist_ok=True)
+        # Shard directories known to exist (they are never removed): spares a stat per package.
+        self._made: set[Path] = set()
 
     def writer(self, max_size: int) -> PayloadWriter:
         return PayloadWriter(self, max_size)
@@ -93,9 +95,11 @@ class LocalStorage:
     def place(self, temp: Path, key: str) -> None:
         target = self.path(key)
         directory = target.parent
-        if not directory.is_dir():
-            directory.mkdir(parents=True, exist_ok=True)
-            _fsync_dir(directory.parent)
+        if directory not in self._made:
+            if not directory.is_dir():
+                directory.mkdir(parents=True, exist_ok=True)
+                _fsync_dir(directory.parent)
+            self._made.add(directory)
         # Same key means same bytes: replacing an existing file (a retry after a crash that
         # lost the index row) is harmless.
         os.replace(temp, target)

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 from vanthu.vxp.auth import sign_request
 from vanthu.vxp.codes import RETRYABLE, ErrorCode
 
+_RAW = "application/octet-stream"
+
 
 class VxpError(Exception):
     def __init__(self, code: str, description: str) -> None:
@@ -92,11 +94,18 @@ class VxpClient:
         return _data_list(answer)
 
     def get_edoc(self, doc_id: str) -> bytes:
-        answer = self._call("getEdoc", {"docId": doc_id, "filePath": "xml"})
-        data = answer.get("data")
-        if not isinstance(data, str):
-            raise VxpUnavailable("getEdoc answered OK without data")
-        return base64.b64decode(data, validate=True)
+        return _edoc_data(self._call("getEdoc", {"docId": doc_id, "filePath": "xml"}))
+
+    def download_edoc(self, doc_id: str) -> bytes:
+        """What get_edoc returns, as the raw body of downloadEdoc (format=raw, an extension
+        of the VanThu hub): no Base64 decoding, a third fewer bytes. Other axes answer
+        downloadEdoc with getEdoc's JSON, which is decoded as get_edoc does."""
+        status, content_type, raw = self._call_raw(
+            "downloadEdoc", {"docId": doc_id, "format": "raw"}
+        )
+        if status == 200 and content_type.split(";", 1)[0].strip().lower() == _RAW:
+            return raw
+        return _edoc_data(self._answer("downloadEdoc", status, raw))
 
     def update_status(self, doc_id: str, status: str = "done") -> None:
         self._call("updateStatus", {"docId": doc_id, "status": status})
@@ -134,9 +143,23 @@ class VxpClient:
         *,
         content_type: str = "application/json",
     ) -> dict[str, Any]:
+        status, _type, raw = self._call_raw(op, fields, body, content_type=content_type)
+        return self._answer(op, status, raw)
+
+    def _call_raw(
+        self,
+        op: str,
+        fields: dict[str, str],
+        body: bytes = b"",
+        *,
+        content_type: str = "application/json",
+    ) -> tuple[int, str, bytes]:
+        """(HTTP status, Content-Type, body) of the answer."""
         extra = {"Content-Type": content_type, "Content-Length": str(len(body))}
         with self._lock:
-            status, raw = self._post(f"{self._base}/{op}", body, fields, extra)
+            return self._post(f"{self._base}/{op}", body, fields, extra)
+
+    def _answer(self, op: str, status: int, raw: bytes) -> dict[str, Any]:
         try:
             answer = json.loads(raw)
         except ValueError:
@@ -150,7 +173,7 @@ class VxpClient:
 
     def _post(
         self, path: str, body: bytes, fields: dict[str, str], extra: dict[str, str]
-    ) -> tuple[int, bytes]:
+    ) -> tuple[int, str, bytes]:
         # A kept-alive connection the server has closed fails on first use; one fresh retry
         # covers that without hiding a real outage (the second failure is reported).
         for attempt in (1, 2):
@@ -170,7 +193,7 @@ class VxpClient:
                 raw = response.read()
                 if response.will_close:
                     self._drop()
-                return response.status, raw
+                return response.status, response.getheader("Content-Type") or "", raw
             except (OSError, http.client.HTTPException) as exc:
                 self._drop()
                 if attempt == 2 or not isinstance(
@@ -189,6 +212,13 @@ class VxpClient:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _edoc_data(answer: dict[str, Any]) -> bytes:
+    data = answer.get("data")
+    if not isinstance(data, str):
+        raise VxpUnavailable("getEdoc answered OK without data")
+    return base64.b64decode(data, validate=True)
 
 
 def _data_list(answer: dict[str, Any]) -> list[dict[str, Any]]:
