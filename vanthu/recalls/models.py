@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from vanthu.documents.models import Status
+
 
 class Kind(models.TextChoices):
     # Persisted codes; the edXML business types are 1 (revoke, answered with 13/15/16 as a
@@ -29,10 +31,9 @@ class State(models.TextChoices):
     REFUSED = "refused", "Đã từ chối"
 
 
-# Statuses an incoming copy takes when a request is agreed. Document.status has no choice
-# for them yet (documents app); the value is what is stored and what the lists show.
-RECALLED = "recalled"
-REPLACED = "replaced"
+# Statuses an incoming copy takes when a request is agreed (Document.Status choices).
+RECALLED = Status.RECALLED.value
+REPLACED = Status.REPLACED.value
 COPY_STATUS_LABELS = {RECALLED: "Đã thu hồi", REPLACED: "Đã bị thay thế"}
 
 
