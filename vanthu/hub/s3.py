@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .storage import PayloadWriter, key_for
+from .storage import PayloadWriter, key_for, save_bytes
 
 __all__ = ["S3Storage", "key_for"]
 
@@ -126,14 +126,7 @@ class S3Storage:
 
     def save(self, data: bytes) -> tuple[str, str]:
         """Store bytes in one call (federation pulls, tests); returns (sha256, key)."""
-        writer = self.writer(max(len(data), 1))
-        try:
-            writer.write(data)
-            writer.finish()
-            return writer.sha256, writer.commit()
-        except BaseException:
-            writer.discard()
-            raise
+        return save_bytes(self, data)
 
     def read(self, key: str) -> bytes:
         answer = self.client.get_object(Bucket=self.bucket, Key=self.object_key(key))

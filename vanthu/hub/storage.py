@@ -13,6 +13,7 @@ import os
 import re
 import uuid
 from pathlib import Path
+from typing import Any
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -107,14 +108,7 @@ class LocalStorage:
 
     def save(self, data: bytes) -> tuple[str, str]:
         """Store bytes in one call (federation pulls, tests); returns (sha256, key)."""
-        writer = self.writer(max(len(data), 1))
-        try:
-            writer.write(data)
-            writer.finish()
-            return writer.sha256, writer.commit()
-        except BaseException:
-            writer.discard()
-            raise
+        return save_bytes(self, data)
 
     def read(self, key: str) -> bytes:
         with open(self.path(key), "rb") as handle:
@@ -131,6 +125,20 @@ class LocalStorage:
             except FileNotFoundError:
                 continue
         return removed
+
+
+def save_bytes(storage: Any, data: bytes) -> tuple[str, str]:
+    """Bytes through a storage's PayloadWriter, as an upload goes: the one path by which
+    both the local and the S3 store write, so a stored payload is always hashed and placed
+    the same way."""
+    writer = storage.writer(max(len(data), 1))
+    try:
+        writer.write(data)
+        writer.finish()
+        return writer.sha256, writer.commit()
+    except BaseException:
+        writer.discard()
+        raise
 
 
 def _fsync_dir(directory: Path) -> None:
