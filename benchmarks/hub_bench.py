@@ -1,12 +1,13 @@
 """Throughput and latency of the hub (trục liên thông) end to end, next to its floor.
 
     .venv/bin/python benchmarks/hub_bench.py [--seconds 20] [--sizes 100k,5m]
-        [--databases sqlite,postgres] [--senders 8] [--receivers 4] [--workers 2]
-        [--threads 4] [--worker-class gthread] [--fetch getEdoc|raw]
+        [--databases sqlite,postgres] [--servers granian,gunicorn] [--senders 8]
+        [--receivers 4] [--workers 2] [--threads 4] [--worker-class gthread]
+        [--fetch getEdoc|raw]
         [--pg-url postgres://postgres@127.0.0.1:5432] [--pg-prefix vanthu_hub_bench_]
 
-For each database and package size a fresh hub server runs on loopback (`python -m vanthu.hub
-serve`, gunicorn, its own data directory; on PostgreSQL a database vanthu_hub_bench made for
+For each database, package size and HTTP server a fresh hub runs on loopback (`python -m
+vanthu.hub serve --server granian|gunicorn`, its own data directory; on PostgreSQL a database vanthu_hub_bench made for
 the case and dropped after it). --senders processes, each with its own VxpClient of system
 `bench.send`, send distinct packages (the hub is idempotent on identical bytes) to the
 agencies of --receivers receiving systems; one receiver process per receiving system loops
@@ -22,7 +23,7 @@ The floor, measured in the same run with the same number of threads: SHA-256 of 
 plus one INSERT committed per package, in process, on the same kind of database (SQLite in
 WAL with synchronous=FULL; PostgreSQL with default durability), no HTTP, no parsing.
 The ratio is end-to-end acknowledged per second over the floor. "hub ms" is the CPU time the
-hub's processes (gunicorn master and workers) spent during the window per acknowledged
+hub's processes (the server's master and workers) spent during the window per acknowledged
 package; "load ms" the CPU time of the sender and receiver processes per package they
 handled (they share the machine's cores with the hub). PostgreSQL's processes are not
 counted in either. "lists" is the getReceivedEdocList calls per package (idle polls
@@ -281,7 +282,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def run_case(args: argparse.Namespace, database: str, size_name: str) -> dict[str, Any]:
+def run_case(
+    args: argparse.Namespace, database: str, size_name: str, server: str
+) -> dict[str, Any]:
     template = make_template(SIZES[size_name], args.receivers)
     pg = PostgresDatabase(args.pg_url, prefix=args.pg_prefix) if database == "postgres" else None
     if pg is not None:
@@ -292,6 +295,7 @@ def run_case(args: argparse.Namespace, database: str, size_name: str) -> dict[st
         database_url=pg.url if pg else "",
         workers=args.workers,
         threads=args.threads,
+        server=server,
         worker_class=args.worker_class,
         directory=directory(args.senders, args.receivers),
     )
@@ -395,6 +399,11 @@ def main() -> None:
         default=32,
         help="senders wait while more packages than this are accepted and not acknowledged",
     )
+    parser.add_argument(
+        "--servers",
+        default="granian,gunicorn",
+        help="HTTP servers to run the hub under, each a case (gunicorn is the baseline)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
@@ -412,30 +421,35 @@ def main() -> None:
     args = parser.parse_args()
     print(f"Hub benchmark — {machine_label()}, {os.cpu_count()} CPU")
     print(
-        f"{args.senders} senders, {args.receivers} receivers, gunicorn {args.worker_class} "
-        f"{args.workers} workers × {args.threads} threads, {args.seconds:.0f} s per case\n"
+        f"{args.senders} senders, {args.receivers} receivers, {args.workers} workers × "
+        f"{args.threads} threads (gunicorn: {args.worker_class}), {args.seconds:.0f} s per case\n"
     )
     header = (
-        f"{'database':<9} {'size':>5} {'accepted/s':>10} {'delivered/s':>11} {'acked/s':>8} "
+        f"{'database':<9} {'size':>5} {'server':>8} {'accepted/s':>10} {'delivered/s':>11} {'acked/s':>8} "
         f"{'p50 ms':>7} {'p99 ms':>7} {'floor/s':>8} {'ratio':>6} {'hub ms':>6} {'load ms':>7} "
         f"{'lists':>5} {'errors':>6} "
         f"{'check':>6}"
     )
     print(header)
     print("-" * len(header))
-    for database in args.databases.split(","):
-        for size in args.sizes.split(","):
-            r = run_case(args, database, size)
-            errors = r["send_errors"] + r["recv_errors"] + r["duplicates"]
-            print(
-                f"{r['database']:<9} {r['size']:>5} {r['accepted_s']:>10.1f} "
-                f"{r['delivered_s']:>11.1f} {r['acked_s']:>8.1f} {r['p50_ms']:>7.1f} "
-                f"{r['p99_ms']:>7.1f} {r['floor_s']:>8.0f} {r['ratio']:>6.2f} "
-                f"{r['server_cpu_ms']:>6.1f} {r['client_cpu_ms']:>7.1f} {r['lists']:>5.2f} "
-                f"{errors:>6} "
-                f"{r['check']:>6}",
-                flush=True,
-            )
+    cases = [
+        (database, size, server)
+        for database in args.databases.split(",")
+        for size in args.sizes.split(",")
+        for server in args.servers.split(",")
+    ]
+    for database, size, server in cases:
+        r = run_case(args, database, size, server)
+        errors = r["send_errors"] + r["recv_errors"] + r["duplicates"]
+        print(
+            f"{r['database']:<9} {r['size']:>5} {server:>8} {r['accepted_s']:>10.1f} "
+            f"{r['delivered_s']:>11.1f} {r['acked_s']:>8.1f} {r['p50_ms']:>7.1f} "
+            f"{r['p99_ms']:>7.1f} {r['floor_s']:>8.0f} {r['ratio']:>6.2f} "
+            f"{r['server_cpu_ms']:>6.1f} {r['client_cpu_ms']:>7.1f} {r['lists']:>5.2f} "
+            f"{errors:>6} "
+            f"{r['check']:>6}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -60,3 +60,20 @@ def test_called_where_django_runs_the_main_settings_it_runs_in_a_child(
     assert code == 2
     assert "Chưa có hệ thống sys.none." in capfd.readouterr().out
     assert (tmp_path / "hub.sqlite3").exists()  # the child used the hub's own database
+
+
+def test_serve_refuses_a_port_another_server_listens_on(hub, tmp_path):
+    """granian binds with SO_REUSEPORT: without the check a second hub would share the first
+    one's port silently, each answering part of the requests."""
+    env = {**hub.process.environment(), "VANTHU_HUB_DATA_DIR": str(tmp_path / "second")}
+    result = subprocess.run(
+        [sys.executable, "-m", "vanthu.hub", "serve", "--port", str(hub.process.port)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert f"Cổng 127.0.0.1:{hub.process.port} đang được dùng" in result.stdout
+    assert not (tmp_path / "second" / "hub.sqlite3").exists()  # refused before migrating
+    assert hub.client("sys.a").agencies()  # the first hub still answers

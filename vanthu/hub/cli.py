@@ -11,6 +11,8 @@ import sys
 import time
 from collections.abc import Sequence
 
+from .wsgi_server import SERVERS
+
 SETTINGS = "vanthu.hub.settings"
 
 
@@ -34,8 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8100)
     serve.add_argument("--workers", type=int, default=2)
-    serve.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
-    serve.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
+    serve.add_argument("--threads", type=int, default=4, help="request threads per worker")
+    serve.add_argument(
+        "--server", choices=SERVERS, default="granian", help="HTTP server (default granian)"
+    )
+    serve.add_argument(
+        "--worker-class", choices=["gthread", "sync"], default="gthread", help="gunicorn only"
+    )
     serve.add_argument(
         "--federate", action="store_true", help="also run the federation loop as a child process"
     )
@@ -130,8 +137,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from django.db import connections
 
     from .payloads import payload_storage
-    from .wsgi_server import run_gunicorn
+    from .wsgi_server import PortTaken, refuse_taken_port, run_server
 
+    try:
+        refuse_taken_port(args.host, args.port)  # before migrating, printing or forking
+    except PortTaken as exc:
+        _out(str(exc))
+        return 2
     _migrate()
     if args.directory:
         _load_directory(args.directory)
@@ -162,13 +174,17 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             env={**os.environ, "VANTHU_HUB_DATA_DIR": str(settings.DATA_DIR)},
         )
     try:
-        return run_gunicorn(
+        return run_server(
+            args.server,
             host=args.host,
             port=args.port,
             workers=args.workers,
             threads=args.threads,
             worker_class=args.worker_class,
         )
+    except PortTaken as exc:  # taken while the database was being migrated
+        _out(str(exc))
+        return 2
     finally:
         if child is not None:
             child.terminate()

@@ -2,7 +2,7 @@
 Django import).
 
 The server runs in its own process group (session), so stopping it, or killing it with
-SIGKILL to simulate a crash, reaches the gunicorn master and every worker at once.
+SIGKILL to simulate a crash, reaches the HTTP server's master and every worker at once.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ class HubProcess:
         database_url: str = "",
         workers: int = 2,
         threads: int = 4,
+        server: str = "granian",
         worker_class: str = "gthread",
         organ_id: str = "000.00.00.G22",
         directory: dict[str, Any] | None = None,
@@ -54,6 +55,7 @@ class HubProcess:
         self.database_url = database_url
         self.workers = workers
         self.threads = threads
+        self.server = server
         self.worker_class = worker_class
         self.organ_id = organ_id
         self.federate_every = federate_every
@@ -114,6 +116,8 @@ class HubProcess:
             str(self.workers),
             "--threads",
             str(self.threads),
+            "--server",
+            self.server,
             "--worker-class",
             self.worker_class,
         ]

@@ -56,7 +56,7 @@ class S3Storage:
             "aws_secret_access_key": secret_key or None,
         }
         self._timeouts = (connect_timeout, read_timeout, max_attempts)
-        # Created on first use: the serving command builds storage in the gunicorn master
+        # Created on first use: the serving command builds storage in the server's master
         # only to clean temporary files, and a boto3 client must not cross the fork.
         self._client: Any = None
 
