@@ -11,6 +11,18 @@ from vanthu.documents.models import DocumentType
 from vanthu.documents.types_data import load_document_types
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests of the Quick start's embedded default (SQLite and local files) clear DATABASE_URL
+    for the processes they start, so on the PostgreSQL pass they would only repeat the
+    SQLite pass, minutes of it for the whole demo. They run once, in the SQLite pass."""
+    if not os.environ.get("DATABASE_URL"):
+        return
+    dropped = [item for item in items if item.get_closest_marker("embedded_default")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.get_closest_marker("embedded_default")]
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     # Personas log in thousands of times across the suite; a real hasher would dominate it.

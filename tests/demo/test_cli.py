@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(sys.executable).with_name("vanthu")
 
 
@@ -34,6 +36,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.embedded_default
 def test_demo_prepares_seeds_and_serves_until_stopped(tmp_path):
     env = _env(tmp_path / "var")
     prepared = subprocess.run(
