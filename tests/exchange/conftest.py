@@ -10,6 +10,7 @@ talks to the hub with a raw VxpClient and builds and reads packages with vanthu.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 from collections.abc import Iterator
 
@@ -112,6 +113,21 @@ def ministry(world) -> Agency:
     )
 
 
+# Days before 20/11/2026 for the current test's ministry documents (see below).
+_TESTS = itertools.count()
+_days_back = 0
+
+
+@pytest.fixture(autouse=True)
+def _own_promulgation_date() -> None:
+    """The hub outlives each test's database, and it answers bytes it already holds with the
+    DocId it gave them, delivering nothing new. Two tests reporting 01 on "the same" ministry
+    document within one second would send identical status messages; each test's documents
+    get their own date (in ResponseFor), so their statuses never collide."""
+    global _days_back
+    _days_back = next(_TESTS)
+
+
 def unique_subject(text: str = "Về việc hướng dẫn liên thông văn bản điện tử") -> str:
     # The hub outlives the per-test database: a unique subject keeps each test's packages
     # distinct (the hub answers identical bytes with the DocId it gave before).
@@ -130,7 +146,7 @@ def ministry_edoc(
     **fields,
 ) -> Edoc:
     """A công văn of Bộ Nội vụ as system B's product would send it."""
-    promulgated = dt.date(2026, 11, 20)
+    promulgated = dt.date(2026, 11, 20) - dt.timedelta(days=_days_back)
     code = Code(number=number, notation="BNV-VP")
     values = {
         "from_": Organization(organ_id=BO_NV, name="Bộ Nội vụ", in_charge="Chính phủ"),
@@ -144,7 +160,7 @@ def ministry_edoc(
         "priority": 1,
         "to_places": ["Như trên", "Lưu: VT, VP"],
         "other_info": OtherInfo(promulgation_amount=3, page_amount=1),
-        "document_id": document_id or f"{BO_NV},2026/11/20,{code}",
+        "document_id": document_id or f"{BO_NV},{promulgated:%Y/%m/%d},{code}",
         "business": Business(business_doc_type=business_type, paper=0),
         "trace": [TraceEntry(organ_id=BO_NV, timestamp=sent_at or dt.datetime.now(VN_TZ))],
         "attachments": attachments

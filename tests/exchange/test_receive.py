@@ -62,7 +62,7 @@ def test_an_arrival_lands_in_the_clerk_queue_and_01_goes_back_to_b(
     doc = _arrivals().get()
     assert (doc.agency, doc.status, doc.channel) == (world.ubnd, "arrived", "electronic")
     assert (doc.number_text, doc.notation, doc.doc_type.code) == ("215", "BNV-VP", "CV")
-    assert doc.subject == edoc.subject and doc.issued_on == dt.date(2026, 11, 20)
+    assert doc.subject == edoc.subject and doc.issued_on == edoc.promulgation_info.date
     assert (doc.issuer_name, doc.issuer_code) == ("Bộ Nội vụ", BO_NV)
     assert (doc.signer_name, doc.signer_position, doc.signing_capacity) == (
         "Vũ Chiến",

@@ -3,8 +3,6 @@ links), and a reply from another system is linked to our document it names."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from tests.documents.helpers import advance, make_draft, make_issued
@@ -35,7 +33,7 @@ def test_our_reply_names_the_document_it_answers(world, ministry):
     (response,) = parse(read_payload(package.payload_name)).response_for
     assert response.document_id == asked.document_id == document_id_of(question)
     assert (response.organ_id, response.code) == (BO_NV, "215/BNV-VP")
-    assert response.promulgation_date == dt.date(2026, 11, 20)
+    assert response.promulgation_date == asked.promulgation_info.date
 
 
 def test_a_reply_from_b_is_linked_to_our_document(world, ministry):

@@ -134,12 +134,15 @@ def test_two_workers_never_claim_the_same_package(world, ministry):
     packages = set(OutboundPackage.objects.values_list("pk", flat=True))
     now = timezone.now()
     results: list[list[int]] = []
+    errors: list[BaseException] = []
     barrier = threading.Barrier(2)
 
     def claim() -> None:
         try:
             barrier.wait()
             results.append(worker._claim(now, 2))
+        except BaseException as exc:  # reported below: a thread's exception is otherwise lost
+            errors.append(exc)
         finally:
             connection.close()
 
@@ -149,6 +152,7 @@ def test_two_workers_never_claim_the_same_package(world, ministry):
     for thread in threads:
         thread.join()
 
+    assert errors == []
     first, second = results
     assert not set(first) & set(second)
     assert set(first) | set(second) <= packages and len(first) + len(second) == 3
