@@ -13,7 +13,9 @@ from tests.documents.helpers import register, stored_files
 from tests.recalls.helpers import delivery_to, events_of, fresh, issue_to, timeline
 from vanthu.audit.models import AuditEvent
 from vanthu.documents import actions as doc_actions
+from vanthu.documents.actions.copies import copyable_forms, make_electronic_copy, may_copy
 from vanthu.documents.models import FileVersion
+from vanthu.errors import InvalidTransition
 from vanthu.notifications.models import Notification
 from vanthu.processing.actions import assign
 from vanthu.processing.models import Assignment
@@ -92,6 +94,26 @@ def test_recall_of_one_recipient_freezes_only_that_one(world):
     assert not is_fully_recalled(doc)
     assert "recalls.document_recalled" not in events_of(doc)
     assert fresh(copies[world.stc.code]).status == "arrived"
+
+
+def test_a_document_recalled_everywhere_can_no_longer_be_copied(world):
+    doc, copies = issue_to(world, world.stc, world.xa)
+    assert copyable_forms(doc) and may_copy(world.clerk_ubnd, doc)
+    actions.request_recall(world.clerk_ubnd, doc, REASON, recipients=[world.xa])
+    actions.answer_request(
+        world.clerk_xa, ReceivedRequest.objects.get(incoming=copies[world.xa.code]), agree=True
+    )
+    # Still in force at Sở TT&TT: copies may still be made.
+    assert copyable_forms(doc) and may_copy(world.clerk_ubnd, doc)
+
+    actions.request_recall(world.clerk_ubnd, doc, REASON, recipients=[world.stc])
+    actions.answer_request(
+        world.clerk_stc, ReceivedRequest.objects.get(incoming=copies[world.stc.code]), agree=True
+    )
+    assert is_fully_recalled(doc)
+    assert copyable_forms(doc) == [] and not may_copy(world.clerk_ubnd, doc)
+    with pytest.raises(InvalidTransition, match="đã được thu hồi"):
+        make_electronic_copy(world.clerk_ubnd, doc, form="sao_y")
 
 
 def test_recall_is_possible_before_the_recipient_registered_it(world):

@@ -139,6 +139,15 @@ def _check_original(original: Document, form: str) -> FileVersion:
         raise InvalidTransition(
             "Chỉ sao được văn bản đi đã phát hành hoặc văn bản đến đã vào sổ của cơ quan."
         )
+    if original.direction == Direction.OUTGOING:
+        from vanthu.recalls.selectors import is_fully_recalled  # recalls builds on documents
+
+        # Decree 30 Art. 18.4: a document recalled from every recipient no longer has
+        # effect; a certified copy of it would give it effect again.
+        if is_fully_recalled(original):
+            raise InvalidTransition(
+                "Văn bản đã được thu hồi ở mọi nơi nhận; không tạo bản sao từ văn bản đã thu hồi."
+            )
     is_sao_y = original.doc_type.code == COPY_TYPE_CODES[CopyForm.FULL]
     is_copy = original.doc_type.code in COPY_TYPE_CODES.values()
     # Art. 25: sao y and trích sao are made from the original or the official copy; sao lục
