@@ -37,21 +37,30 @@ REPLACED = Status.REPLACED.value
 COPY_STATUS_LABELS = {RECALLED: "Đã thu hồi", REPLACED: "Đã bị thay thế"}
 
 
-class ExchangeRequest(models.Model):
-    """The sender's request about one delivery of an issued outgoing document."""
+class RequestFields(models.Model):
+    """What both sides record of a request; each side adds its own links and answer."""
 
     Kind = Kind
     State = State
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    delivery = models.ForeignKey(
-        "exchange.Delivery", on_delete=models.PROTECT, related_name="requests"
-    )
     kind = models.CharField("loại yêu cầu", max_length=8, choices=Kind.choices)
     reason = models.TextField("lý do")
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     # Update: the metadata fields that change, new values only, JSON-ready (dates ISO).
     changes = models.JSONField(default=dict, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ExchangeRequest(RequestFields):
+    """The sender's request about one delivery of an issued outgoing document."""
+
+    delivery = models.ForeignKey(
+        "exchange.Delivery", on_delete=models.PROTECT, related_name="requests"
+    )
     # Update: the replacing main PDF, a main version of the outgoing document itself.
     new_file = models.ForeignKey(
         "documents.FileVersion",
@@ -72,7 +81,6 @@ class ExchangeRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
     answer_note = models.TextField(blank=True)
     # The recipient's clerk, as the status message names them (maybe another deployment).
     answered_by_name = models.CharField(max_length=100, blank=True)
@@ -95,20 +103,12 @@ class ExchangeRequest(models.Model):
         return f"{self.get_kind_display()} {self.delivery_id}: {self.state}"
 
 
-class ReceivedRequest(models.Model):
+class ReceivedRequest(RequestFields):
     """A request from the sender about an incoming copy, waiting for the recipient's clerk."""
 
-    Kind = Kind
-    State = State
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     incoming = models.ForeignKey(
         "documents.Document", on_delete=models.PROTECT, related_name="received_requests"
     )
-    kind = models.CharField("loại yêu cầu", max_length=8, choices=Kind.choices)
-    reason = models.TextField("lý do")
-    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
-    changes = models.JSONField(default=dict, blank=True)
     # Update: the new main PDF staged on the incoming copy as version 0, so that it is not
     # the current main version (the highest) until the clerk agrees.
     new_file = models.ForeignKey(
@@ -137,7 +137,6 @@ class ReceivedRequest(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
 
     class Meta:
