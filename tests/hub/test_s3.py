@@ -22,7 +22,7 @@ from vanthu.hub.s3 import S3Storage
 from vanthu.hub.storage import PayloadTooLarge, key_for
 from vanthu.vxp import VxpError
 
-from .conftest import H41, Hub, unique_edoc
+from .conftest import H41, SO_NV, SO_TTTT_QN, Hub, unique_edoc
 
 ACCESS, SECRET = "vanthu-test", "vanthu-test-secret"
 
@@ -275,3 +275,79 @@ def test_s3_without_a_bucket_is_refused_at_start(tmp_path):
     result = process.cli("migrate", check=False)
     assert result.returncode != 0
     assert "VANTHU_HUB_S3_BUCKET" in result.stderr
+
+
+# --- federation with the provincial hub's payloads in S3 ----------------------------------------
+
+
+def test_a_provincial_hub_on_s3_forwards_and_pulls_through_its_bucket(moto, start_hub):
+    """What the province forwards upstream is read from its bucket, and what it pulls from the
+    national hub is written there before it acknowledges upstream; its local disk holds
+    neither."""
+    from vanthu.edxml import parse
+
+    from .test_federation import (
+        NATIONAL,
+        NATIONAL_ORGAN,
+        PROVINCE,
+        PROVINCE_ORGAN,
+        PROVINCE_SECRET,
+        arrival,
+        wait_until,
+    )
+
+    bucket = moto.new_bucket()
+    national = start_hub("national-s3", directory=NATIONAL, organ_id=NATIONAL_ORGAN)
+    province = start_hub(
+        "province-s3",
+        directory=PROVINCE,
+        organ_id=PROVINCE_ORGAN,
+        federate_every=0.2,
+        sync_every=1.0,
+        workers=1,
+        threads=2,
+        env={
+            **moto.hub_env(bucket),
+            "VANTHU_HUB_UPSTREAM_URL": national.url,
+            "VANTHU_HUB_UPSTREAM_SYSTEM_ID": "lgsp.h41",
+            "VANTHU_HUB_UPSTREAM_SECRET": PROVINCE_SECRET,
+        },
+    )
+    a, b = province.client("sys.a"), national.client("sys.b")
+    wait_until(lambda: SO_TTTT_QN in {x["code"] for x in a.agencies()}, what="national agencies")
+    wait_until(lambda: H41 in {x["code"] for x in b.agencies()}, what="H41 registered upstream")
+
+    up = unique_edoc([SO_TTTT_QN])
+    a.send_edoc(up, from_organ=H41)
+    doc_b = arrival(b, lambda raw: parse(raw).subject == parse(up).subject)
+    assert [t.organ_id for t in parse(b.get_edoc(doc_b)).trace] == [
+        H41,
+        PROVINCE_ORGAN,
+        NATIONAL_ORGAN,
+    ]
+    b.update_status(doc_b, "done")
+
+    down = unique_edoc([SO_NV], sender=SO_TTTT_QN)
+    b.send_edoc(down, from_organ=SO_TTTT_QN)
+    doc_a = arrival(a, lambda raw: parse(raw).subject == parse(down).subject)
+    # The sender's own trace entry, then one per hub it crossed.
+    assert [t.organ_id for t in parse(a.get_edoc(doc_a)).trace][-2:] == [
+        NATIONAL_ORGAN,
+        PROVINCE_ORGAN,
+    ]
+    # Acknowledged upstream only once stored: the national hub has nothing left for it.
+    wait_until(
+        lambda: (
+            national.query(
+                "SELECT COUNT(*) FROM hub_delivery d JOIN hub_system s ON s.id = d.system_id"
+                " WHERE s.systemid = 'lgsp.h41' AND d.state <> 'done'"
+            )
+            == [(0,)]
+        ),
+        what="the pull acknowledged upstream",
+    )
+    keys = moto.keys(bucket)
+    assert f"packages/{key_for(hashlib.sha256(up).hexdigest())}" in keys
+    assert len(keys) == 2  # what A sent, and what the province pulled
+    assert province.payload_files() == [] and province.temp_files() == []
+    a.update_status(doc_a, "done")
