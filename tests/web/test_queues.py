@@ -8,9 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.circuits.helpers import make_circuit
+from tests.delegation.helpers import delegate
 from tests.documents.helpers import advance, arrived_at_stc, make_draft
 from tests.processing.helpers import registered_at_ubnd
-from vanthu.circuits.actions import pending_tasks_for
+from vanthu.circuits.actions import StepSpec, pending_tasks_for
+from vanthu.delegation.actions import revoke_delegation
+from vanthu.delegation.models import Power
 from vanthu.delegation.queues import substitute_presented
 from vanthu.directory.access import forget_roles, roles_of
 from vanthu.directory.models import Membership, Role
@@ -126,6 +130,22 @@ def test_a_new_role_shows_at_once(busy):
     counts = queues.queue_counts(w.specialist2_ubnd)
     assert counts["sees_overdue"] is True
     assert counts["approvals"] == _counted_one_by_one(w.specialist2_ubnd)["approvals"]
+
+
+def test_a_delegation_registered_or_revoked_during_the_day_shows_at_once(busy):
+    """The kept question lists the reviewers a substitute stands in for; the delegation
+    register's stamp in the same statement tells that it was built before the change."""
+    w = busy
+    make_circuit(w, steps=[StepSpec(reviewer=w.leader_ubnd)])
+    doc_actions.submit_draft(w.specialist_ubnd, make_draft(w))  # a task for the chairman
+    before = _counts(w.deputy_ubnd)  # the question is built and kept
+    delegation = delegate(w, power=Power.HANDLE)  # the deputy handles for the chairman
+    during = _counts(w.deputy_ubnd)
+    assert during == _counted_one_by_one(w.deputy_ubnd)
+    # His review task and the document presented to him (busy) wait for the deputy now.
+    assert during["approvals"] == before["approvals"] + 2
+    revoke_delegation(w.leader_ubnd, delegation, reason="Đã về cơ quan")
+    assert _counts(w.deputy_ubnd) == before == _counted_one_by_one(w.deputy_ubnd)
 
 
 def test_someone_without_any_queue_costs_no_count_query(world):

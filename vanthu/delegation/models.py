@@ -102,6 +102,8 @@ class Delegation(models.Model):
             # acting_for / principals_of: "what does this person hold today?" — equality on
             # delegate and power, then a range on valid_to (ends after today are few).
             models.Index(fields=["delegate", "power", "valid_to"], name="delegation_delegate_idx"),
+            # The navigation counts read MAX(revoked_at) on every page (web/queues.py).
+            models.Index(fields=["revoked_at"], name="delegation_revoked_idx"),
             # The overlap check at registration and the principal's own history.
             models.Index(
                 fields=["principal", "power", "valid_to"], name="delegation_principal_idx"

@@ -6,10 +6,14 @@ more than running them — about 30 ms of Python and four hidden lookups (roles,
 in force, the principals one stands in for, review positions), against a few milliseconds
 of SQL (docs/PERFORMANCE.md). So the built statement — the question, never the answer — is
 kept per user for QUESTION_SECONDS; every page runs it, and each count is as fresh as the
-list it leads to. Only a change in the *shape* of the question can take up to
-QUESTION_SECONDS to show: a delegation that starts or is revoked during the day, a changed
-review position. A change of roles shows at once (the roles are part of the key), and so
-does a new day (so is the date).
+list it leads to.
+
+What could make a kept question wrong is a change in its *shape*. Roles are part of the key,
+and so is the date, which is when delegations start and end. A delegation registered or
+revoked during the day is caught by the statement itself. It also returns the register's
+stamp (its newest id and newest revocation), and a stamp other than the one the question
+was built with rebuilds the question and asks again. Only a changed review position can
+still take up to QUESTION_SECONDS to show.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 
 from vanthu.circuits.actions import pending_tasks_for
+from vanthu.delegation.models import Delegation
 from vanthu.delegation.queues import substitute_presented
 from vanthu.directory.access import Roles, roles_of
 from vanthu.directory.models import Role
@@ -53,8 +58,23 @@ class _Question:
     using: str  # the database alias the querysets read
     sql: str  # "" when every count is certainly zero
     params: tuple
-    names: tuple[str, ...]  # the count each column adds to
+    names: tuple[str, ...]  # the count each column adds to; the stamp's columns follow
     expires: float
+    stamp: tuple  # the delegation register's stamp when the querysets were built
+
+
+def _stamp_sql() -> str:
+    # Both are read from an index: the primary key, and revoked_at's own.
+    table = connections["default"].ops.quote_name(Delegation._meta.db_table)
+    return f"(SELECT MAX(id) FROM {table}), (SELECT MAX(revoked_at) FROM {table})"  # noqa: S608
+
+
+def _read_stamp(using: str) -> tuple:
+    """Read apart from the counts, before the querysets that depend on it are built (a
+    delegation made in between then shows as a changed stamp at the first page)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + _stamp_sql())
+        return tuple(cursor.fetchone())
 
 
 _questions: OrderedDict[tuple, _Question] = OrderedDict()
@@ -87,7 +107,7 @@ def _queues(user, roles: Roles) -> dict[str, list[QuerySet]]:
     }
 
 
-def _compile(queues: dict[str, list[QuerySet]], expires: float) -> _Question:
+def _compile(queues: dict[str, list[QuerySet]], stamp: tuple, expires: float) -> _Question:
     # SELECT (SELECT COUNT(*) FROM (<queue 1>)), (SELECT COUNT(*) FROM (<queue 2>)), …:
     # each queue's own SQL, counted as QuerySet.count() would count it, in one round trip.
     columns: list[str] = []
@@ -106,8 +126,8 @@ def _compile(queues: dict[str, list[QuerySet]], expires: float) -> _Question:
             columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS q{len(columns)})")  # noqa: S608
             params.extend(sql_params)
             names.append(name)
-    sql = "SELECT " + ", ".join(columns) if columns else ""
-    return _Question(using, sql, tuple(params), tuple(names), expires)
+    sql = "SELECT " + ", ".join([*columns, _stamp_sql()]) if columns else ""
+    return _Question(using, sql, tuple(params), tuple(names), expires, stamp)
 
 
 def _key(user, roles: Roles) -> tuple:
@@ -124,15 +144,16 @@ def _key(user, roles: Roles) -> tuple:
     )
 
 
-def _question_for(user, roles: Roles) -> _Question:
+def _question_for(user, roles: Roles, *, rebuild: bool = False) -> _Question:
     key = _key(user, roles)
     now = time.monotonic()
     with _lock:
-        question = _questions.get(key)
+        question = None if rebuild else _questions.get(key)
         if question is not None and question.expires > now:
             _questions.move_to_end(key)
             return question
-    question = _compile(_queues(user, roles), now + QUESTION_SECONDS)
+    stamp = _read_stamp("default")
+    question = _compile(_queues(user, roles), stamp, now + QUESTION_SECONDS)
     with _lock:
         _questions[key] = question
         _questions.move_to_end(key)
@@ -147,15 +168,30 @@ def forget_questions() -> None:
         _questions.clear()
 
 
-def _counts(question: _Question) -> dict[str, int]:
+def _counts(question: _Question, *, check_stamp: bool = True) -> dict[str, int] | None:
+    """The counts, or None when the delegation register changed since the question was
+    built (and check_stamp asks to know)."""
     totals = dict.fromkeys(("incoming", "approvals", "inbox", "my_tasks", "notifications"), 0)
     if question.sql:
         with connections[question.using].cursor() as cursor:
             cursor.execute(question.sql, question.params)
             row = cursor.fetchone()
-        for name, value in zip(question.names, row, strict=True):
+        counted = len(question.names)
+        if check_stamp and tuple(row[counted:]) != question.stamp:
+            return None
+        for name, value in zip(question.names, row[:counted], strict=True):
             totals[name] += value
     return totals
+
+
+def _current_counts(user, roles: Roles) -> dict[str, int]:
+    counts = _counts(_question_for(user, roles))
+    if counts is None:
+        # Built a moment ago: answered as it is, even if another change came in between
+        # (the next page catches that one).
+        counts = _counts(_question_for(user, roles, rebuild=True), check_stamp=False)
+    assert counts is not None
+    return counts
 
 
 def queue_counts(user) -> dict:
@@ -163,7 +199,7 @@ def queue_counts(user) -> dict:
     led_agencies = roles.agencies_with(Role.AGENCY_LEADER)
     clerk_agencies = roles.agencies_with(Role.CLERK)
     return {
-        **_counts(_question_for(user, roles)),
+        **_current_counts(user, roles),
         "is_admin": roles.is_admin,
         "can_monitor": roles.is_admin or bool(led_agencies),
         "sees_overdue": bool(led_agencies),  # processing.selectors.overdue_agencies
