@@ -270,11 +270,11 @@ def _load_directory(filename: str) -> None:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from .models import Agency, Delivery, System
+    from .models import WAITING, Agency, Delivery, System
 
     _migrate()
     for system in System.objects.order_by("systemid"):
-        pending = Delivery.objects.filter(system=system, state__in=("pending", "processing"))
+        pending = Delivery.objects.filter(system=system, state__in=WAITING)
         _out(f"{system.systemid}\t{system.get_kind_display()}\t{system.name}")
         _out(f"  chờ nhận: {pending.count()}")
         for agency in Agency.objects.filter(system=system).order_by("code"):

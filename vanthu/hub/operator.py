@@ -16,7 +16,15 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .clock import format_age
-from .models import Agency, Delivery, FederationState, Package, RejectedRequest, System
+from .models import (
+    WAITING,
+    Agency,
+    Delivery,
+    FederationState,
+    Package,
+    RejectedRequest,
+    System,
+)
 
 LIMIT = 200
 
@@ -59,7 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         row["from_name"] = names.get(row["from_code"], "")
         row["to_name"] = names.get(row["to_code"], "")
     waiting = list(
-        Delivery.objects.filter(state__in=("pending", "processing"))
+        Delivery.objects.filter(state__in=WAITING)
         .select_related("package", "system")
         .order_by("created_at")[:LIMIT]
     )
@@ -72,7 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     systems = System.objects.annotate(
         agency_count=Count("agencies", distinct=True),
-        waiting=Count("deliveries", filter=Q(deliveries__state__in=("pending", "processing"))),
+        waiting=Count("deliveries", filter=Q(deliveries__state__in=WAITING)),
     ).order_by("kind", "systemid")
     context = {
         "now": now,
@@ -81,7 +89,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "totals": {
             "packages": Package.objects.count(),
             "packages_day": Package.objects.filter(created_at__gte=day_ago).count(),
-            "waiting": Delivery.objects.filter(state__in=("pending", "processing")).count(),
+            "waiting": Delivery.objects.filter(state__in=WAITING).count(),
             "failed": Delivery.objects.filter(state="fail").count(),
             "rejected_day": RejectedRequest.objects.filter(created_at__gte=day_ago).count(),
         },

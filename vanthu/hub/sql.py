@@ -186,35 +186,32 @@ def remember(seen: tuple[str, dt.datetime]) -> None:
     _run([(SEEN_SQL, _seen(seen))], durable=False)
 
 
+# Both end with the condition of the partial index hub_delivery_waiting, word for word.
+RECEIVED_SQL = (
+    "SELECT p.doc_id, d.created_at, d.updated_at, p.from_code, d.to_codes, d.state"
+    " FROM hub_delivery d JOIN hub_package p ON p.id = d.package_id"
+    " WHERE d.system_id = %s AND d.messagetype = %s"
+    " AND d.state IN ('pending', 'processing') ORDER BY d.id LIMIT %s"
+)
+COUNT_RECEIVED_SQL = (
+    "SELECT COUNT(*) FROM hub_delivery WHERE system_id = %s AND messagetype = %s"
+    " AND state IN ('pending', 'processing')"
+)
+
+
 def received(
     seen: tuple[str, dt.datetime], system_pk: int, messagetype: str, limit: int
 ) -> list[tuple[Any, ...]]:
     """(doc_id, created_at, updated_at, from_code, to_codes, state), oldest first."""
     return _run(
-        [
-            (SEEN_SQL, _seen(seen)),
-            (
-                "SELECT p.doc_id, d.created_at, d.updated_at, p.from_code, d.to_codes, d.state"
-                " FROM hub_delivery d JOIN hub_package p ON p.id = d.package_id"
-                " WHERE d.system_id = %s AND d.messagetype = %s"
-                " AND d.state IN ('pending', 'processing') ORDER BY d.id LIMIT %s",
-                [system_pk, messagetype, limit],
-            ),
-        ],
+        [(SEEN_SQL, _seen(seen)), (RECEIVED_SQL, [system_pk, messagetype, limit])],
         durable=False,
     )
 
 
 def count_received(seen: tuple[str, dt.datetime], system_pk: int, messagetype: str) -> int:
     rows = _run(
-        [
-            (SEEN_SQL, _seen(seen)),
-            (
-                "SELECT COUNT(*) FROM hub_delivery WHERE system_id = %s AND messagetype = %s"
-                " AND state IN ('pending', 'processing')",
-                [system_pk, messagetype],
-            ),
-        ],
+        [(SEEN_SQL, _seen(seen)), (COUNT_RECEIVED_SQL, [system_pk, messagetype])],
         durable=False,
     )
     return int(rows[0][0])
