@@ -186,6 +186,12 @@ def remember(seen: tuple[str, dt.datetime]) -> None:
     _run([(SEEN_SQL, _seen(seen))], durable=False)
 
 
+# One delivery by its package's DocId and its system: equality on both columns of the unique
+# index (package, system), whatever the statistics say. Written as a join on doc_id, a
+# PostgreSQL without fresh statistics (a hub's first hours) scanned every delivery of the
+# system instead.
+ONE_DELIVERY = "d.package_id = (SELECT id FROM hub_package WHERE doc_id = %s) AND d.system_id = %s"
+
 # Both end with the condition of the partial index hub_delivery_waiting, word for word.
 RECEIVED_SQL = (
     "SELECT p.doc_id, d.created_at, d.updated_at, p.from_code, d.to_codes, d.state"
@@ -226,9 +232,9 @@ def fetch(
         statements: list[tuple[str, Sequence[Any]]] = [
             (SEEN_SQL, _seen(seen)),
             (
-                "WITH x AS (SELECT d.id, d.fetched_at, p.sha256, p.splice_start, p.splice_end,"
+                "WITH x AS (SELECT d.id, d.fetched_at, p.sha256, p.splice_start, p.splice_end,"  # noqa: S608
                 " p.trace_fragment FROM hub_delivery d JOIN hub_package p ON p.id = d.package_id"
-                " WHERE p.doc_id = %s AND d.system_id = %s),"
+                f" WHERE {ONE_DELIVERY}),"
                 " u AS (UPDATE hub_delivery SET fetched_at = %s"
                 " WHERE id IN (SELECT id FROM x WHERE fetched_at IS NULL))"
                 " SELECT sha256, splice_start, splice_end, trace_fragment FROM x",
@@ -245,9 +251,9 @@ def fetch(
                 [_dt(now), system_pk, doc_id],
             ),
             (
-                "SELECT p.sha256, p.splice_start, p.splice_end, p.trace_fragment"
+                "SELECT p.sha256, p.splice_start, p.splice_end, p.trace_fragment"  # noqa: S608
                 " FROM hub_delivery d JOIN hub_package p ON p.id = d.package_id"
-                " WHERE p.doc_id = %s AND d.system_id = %s",
+                f" WHERE {ONE_DELIVERY}",
                 [doc_id, system_pk],
             ),
         ]
@@ -269,10 +275,7 @@ def acknowledge(
     """Move a delivery to ``status`` unless it is already there or done; returns the state
     it had (None: no such delivery for this system)."""
     acked_at = _dt(now) if status in ("done", "fail") else None
-    select = (
-        "SELECT d.id, d.state FROM hub_delivery d JOIN hub_package p ON p.id = d.package_id"
-        " WHERE p.doc_id = %s AND d.system_id = %s"
-    )
+    select = f"SELECT d.id, d.state FROM hub_delivery d WHERE {ONE_DELIVERY}"  # noqa: S608
     update = (
         "UPDATE hub_delivery SET state = %s, updated_at = %s,"
         " acked_at = COALESCE(%s, acked_at), reason = CASE WHEN %s = 'fail' THEN %s ELSE reason END"
