@@ -99,3 +99,57 @@ def test_the_operator_sees_traffic_waiting_packages_failures_and_refusals(hub, o
     systems = text.split("<h2>Hệ thống kết nối</h2>")[1]
     assert "Phần mềm QLVB tỉnh Quảng Nam" in systems
     assert "UBND huyện Duy Xuyên" in systems
+
+
+def _backdate(hub, doc_id: str, days: int) -> None:
+    """Make a package's deliveries look `days` old, in the hub's own database."""
+    sql = (
+        "UPDATE hub_delivery SET created_at = created_at - {interval}"
+        " WHERE package_id = (SELECT id FROM hub_package WHERE doc_id = {mark})"
+    )
+    if hub.database is not None:
+        import psycopg
+
+        with psycopg.connect(hub.database.url) as conn:
+            conn.execute(sql.format(interval="%s * interval '1 day'", mark="%s"), (days, doc_id))
+        return
+    import sqlite3
+
+    with sqlite3.connect(hub.process.data_dir / "hub.sqlite3", timeout=30) as conn:
+        conn.execute(
+            "UPDATE hub_delivery SET created_at = datetime(created_at, ?)"
+            " WHERE package_id = (SELECT id FROM hub_package WHERE doc_id = ?)",
+            (f"-{days} days", doc_id),
+        )
+
+
+def _pair_count(page: str, sender: str, recipient: str) -> int:
+    text = html.unescape(page)
+    pairs = text.split("<h2>Lưu lượng theo cặp cơ quan</h2>")[1].split("<h2>")[0]
+    found = re.search(
+        rf"{re.escape(sender)} <span[^>]*>[^<]*</span></td>\s*"
+        rf"<td>{re.escape(recipient)} <span[^>]*>[^<]*</span></td>\s*<td class=\"num\">(\d+)</td>",
+        pairs,
+    )
+    return int(found.group(1)) if found else 0
+
+
+def test_the_traffic_table_covers_the_period_chosen(hub, operator):
+    a = hub.client("sys.a")
+    old = a.send_edoc(unique_edoc([SO_TTTT_QN]), from_organ=H41)
+    a.send_edoc(unique_edoc([SO_TTTT_QN]), from_organ=H41)
+    a.close()
+    _backdate(hub, old, 40)
+    browser = Browser(hub.url)
+    browser.login(operator, PASSWORD)
+
+    _url, month = browser.get("/van-hanh/")
+    _url, year = browser.get("/van-hanh/?ngay=365")
+    assert "<b>30 ngày qua</b>" in month and "<b>365 ngày qua</b>" in year
+    recent = _pair_count(month, H41, SO_TTTT_QN)
+    assert recent >= 1
+    # The 40-day-old package counts in the year, not in the month.
+    assert _pair_count(year, H41, SO_TTTT_QN) == recent + 1
+    # A period the page does not offer falls back to the default.
+    _url, odd = browser.get("/van-hanh/?ngay=abc")
+    assert "<b>30 ngày qua</b>" in odd and _pair_count(odd, H41, SO_TTTT_QN) == recent

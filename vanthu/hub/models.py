@@ -83,7 +83,7 @@ class Package(models.Model):
     status_code = models.CharField(max_length=4, blank=True)
     # Federation: the upstream hub's DocId of a package pulled from it.
     upstream_doc_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(db_index=True)  # the operator page's "in 24 hours"
 
     class Meta:
         constraints = [
@@ -138,6 +138,8 @@ class Delivery(models.Model):
                 name="hub_delivery_waiting",
             ),
             models.Index(fields=["state", "created_at"], name="hub_delivery_age"),
+            # The operator page's traffic over a recent period, not the hub's whole history.
+            models.Index(fields=["messagetype", "created_at"], name="hub_delivery_recent"),
         ]
 
     def __str__(self) -> str:

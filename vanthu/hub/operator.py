@@ -27,6 +27,10 @@ from .models import (
 )
 
 LIMIT = 200
+# Periods the traffic table offers, in days (?ngay=); the first is the default. The table
+# groups every delivery of the period, so it is bounded by time rather than by the hub's
+# whole history.
+TRAFFIC_DAYS = (30, 1, 7, 365)
 
 
 def _is_operator(user: Any) -> bool:
@@ -60,7 +64,15 @@ def hub_context(request: HttpRequest) -> dict[str, str]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     day_ago = now - dt.timedelta(days=1)
-    edocs = Delivery.objects.filter(messagetype=Package.MessageType.EDOC)
+    try:
+        days = int(request.GET.get("ngay", TRAFFIC_DAYS[0]))
+    except ValueError:
+        days = TRAFFIC_DAYS[0]
+    if days not in TRAFFIC_DAYS:
+        days = TRAFFIC_DAYS[0]
+    edocs = Delivery.objects.filter(
+        messagetype=Package.MessageType.EDOC, created_at__gte=now - dt.timedelta(days=days)
+    )
     pairs = traffic_pairs(edocs)[:LIMIT]
     names = dict(Agency.objects.values_list("code", "name"))
     for row in pairs:
@@ -94,6 +106,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rejected_day": RejectedRequest.objects.filter(created_at__gte=day_ago).count(),
         },
         "pairs": pairs,
+        "traffic_days": days,
+        "traffic_choices": sorted(TRAFFIC_DAYS),
+        "traffic_limit": LIMIT,
         "waiting": waiting,
         "failed": failed,
         "rejected": RejectedRequest.objects.order_by("-id")[:LIMIT],
