@@ -48,25 +48,34 @@ def wait_until(check: Callable[[], Any], timeout: float = 30.0, what: str = "") 
         time.sleep(0.1)
 
 
-@pytest.fixture(scope="module")
-def hubs(start_hub):
-    national = start_hub("national", directory=NATIONAL, organ_id=NATIONAL_ORGAN)
+def start_federation(start_hub, name: str = "", env: dict[str, str] | None = None, **kwargs):
+    """A national hub and a provincial one federated to it, each loop round done once:
+    the province's agencies registered upstream, the national ones learnt. Returns
+    (national, province, client of A at the province, client of B at the national hub)."""
+    national = start_hub(f"national{name}", directory=NATIONAL, organ_id=NATIONAL_ORGAN)
     province = start_hub(
-        "province",
+        f"province{name}",
         directory=PROVINCE,
         organ_id=PROVINCE_ORGAN,
         federate_every=0.2,
         sync_every=1.0,
         env={
+            **(env or {}),
             "VANTHU_HUB_UPSTREAM_URL": national.url,
             "VANTHU_HUB_UPSTREAM_SYSTEM_ID": "lgsp.h41",
             "VANTHU_HUB_UPSTREAM_SECRET": PROVINCE_SECRET,
         },
+        **kwargs,
     )
     a, b = province.client("sys.a"), national.client("sys.b")
-    # The loop registers the province's agencies upstream and learns the national ones.
     wait_until(lambda: H41 in {x["code"] for x in b.agencies()}, what="H41 registered upstream")
     wait_until(lambda: SO_TTTT_QN in {x["code"] for x in a.agencies()}, what="national agencies")
+    return national, province, a, b
+
+
+@pytest.fixture(scope="module")
+def hubs(start_hub):
+    national, province, a, b = start_federation(start_hub)
     yield national, province, a, b
     a.close()
     b.close()

@@ -287,35 +287,17 @@ def test_a_provincial_hub_on_s3_forwards_and_pulls_through_its_bucket(moto, star
     from vanthu.edxml import parse
 
     from .test_federation import (
-        NATIONAL,
         NATIONAL_ORGAN,
-        PROVINCE,
         PROVINCE_ORGAN,
-        PROVINCE_SECRET,
         arrival,
+        start_federation,
         wait_until,
     )
 
     bucket = moto.new_bucket()
-    national = start_hub("national-s3", directory=NATIONAL, organ_id=NATIONAL_ORGAN)
-    province = start_hub(
-        "province-s3",
-        directory=PROVINCE,
-        organ_id=PROVINCE_ORGAN,
-        federate_every=0.2,
-        sync_every=1.0,
-        workers=1,
-        threads=2,
-        env={
-            **moto.hub_env(bucket),
-            "VANTHU_HUB_UPSTREAM_URL": national.url,
-            "VANTHU_HUB_UPSTREAM_SYSTEM_ID": "lgsp.h41",
-            "VANTHU_HUB_UPSTREAM_SECRET": PROVINCE_SECRET,
-        },
+    national, province, a, b = start_federation(
+        start_hub, "-s3", env=moto.hub_env(bucket), workers=1, threads=2
     )
-    a, b = province.client("sys.a"), national.client("sys.b")
-    wait_until(lambda: SO_TTTT_QN in {x["code"] for x in a.agencies()}, what="national agencies")
-    wait_until(lambda: H41 in {x["code"] for x in b.agencies()}, what="H41 registered upstream")
 
     up = unique_edoc([SO_TTTT_QN])
     a.send_edoc(up, from_organ=H41)
