@@ -12,7 +12,9 @@ from ninja import Field, Schema
 
 from vanthu.directory.models import Membership, Role
 from vanthu.documents.models import Channel, Direction, Secrecy, Status, Urgency
+from vanthu.documents.numbering import local_today
 from vanthu.exchange.models import StatusCode
+from vanthu.processing.models import OPEN_STATUSES
 
 
 class ErrorDetail(Schema):
@@ -455,3 +457,102 @@ class MeOut(Schema):
             .select_related("agency", "department", "position")
             .order_by("agency__name", "role")
         )
+
+
+# --- processing: assignments (phiếu giao việc) -------------------------------------------
+
+
+class AssignedDocument(Schema):
+    id: UUID
+    reference: str = Field(description="Số, ký hiệu đầy đủ")
+    arrival_number: int | None = Field(description="Số đến")
+    subject: str = Field(description="Trích yếu nội dung")
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.public_id
+
+
+class AssigneeOut(Schema):
+    kind: str = Field(description="user hoặc department")
+    id: UUID | None = Field(description="Id người dùng (khi giao cho người)")
+    code: str | None = Field(description="Mã phòng, ban (khi giao cho đơn vị)")
+    name: str = Field(description="Họ tên hoặc tên phòng, ban")
+
+
+class AssignmentSummary(Schema):
+    id: UUID
+    document: AssignedDocument
+    role: str = Field(description="lead (chủ trì), co (phối hợp), info (nhận để biết)")
+    role_label: str
+    status: str = Field(description="open, in_progress, done, cancelled")
+    status_label: str
+    assignee: AssigneeOut = Field(description="Người hoặc đơn vị được giao")
+    assigned_by: UserRef = Field(description="Người giao")
+    due_on: date | None = Field(description="Hạn xử lý")
+    overdue: bool = Field(description="Đã quá hạn mà chưa xong")
+    directive: str = Field(description="Ý kiến chỉ đạo")
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_role_label(obj) -> str:
+        return obj.get_role_display()
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_assignee(obj) -> dict:
+        if obj.assignee_user_id:
+            user = obj.assignee_user
+            return {
+                "kind": "user",
+                "id": user.public_id,
+                "code": None,
+                "name": user.full_name or user.username,
+            }
+        department = obj.assignee_department
+        return {"kind": "department", "id": None, "code": department.code, "name": department.name}
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return obj.status in OPEN_STATUSES and obj.due_on is not None and obj.due_on < local_today()
+
+
+class AssignmentOut(AssignmentSummary):
+    result_note: str = Field(description="Kết quả xử lý")
+    result_document: AssignedDocument | None = Field(description="Văn bản trả lời")
+    completed_at: datetime | None = Field(description="Thời điểm hoàn thành")
+
+
+class AssignmentPage(PageOut):
+    items: list[AssignmentSummary]
+
+
+class AssigneeIn(Schema):
+    user: UUID | None = Field(None, description="Id người được giao")
+    department: str | None = Field(None, description="Mã phòng, ban được giao")
+
+
+class AssignIn(Schema):
+    lead: AssigneeIn = Field(description="Chủ trì (đúng một người hoặc một phòng, ban)")
+    co: list[AssigneeIn] = Field([], description="Phối hợp")
+    info: list[AssigneeIn] = Field([], description="Nhận để biết")
+    due_on: date | None = Field(None, description="Hạn xử lý theo ngày")
+    due_working_days: int | None = Field(
+        None, description="Hoặc: hạn xử lý sau N ngày làm việc (không cùng due_on)"
+    )
+    directive: str = Field("", description="Ý kiến chỉ đạo")
+
+
+class ProgressIn(Schema):
+    text: str = Field(description="Nội dung tiến độ")
+
+
+class CompleteIn(Schema):
+    result_note: str = Field(description="Kết quả xử lý")
+    result_document: UUID | None = Field(None, description="Id văn bản trả lời (nếu có)")

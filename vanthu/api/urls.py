@@ -4,7 +4,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from vanthu.api import directory, document_actions, documents
+from vanthu.api import assignments, directory, document_actions, documents
 from vanthu.api.auth import api_auth
 from vanthu.api.errors import install_error_handlers
 
@@ -38,6 +38,7 @@ install_error_handlers(api)
 api.add_router("/documents", documents.router)
 api.add_router("/documents", document_actions.router)
 api.add_router("", directory.router)
+api.add_router("", assignments.router)
 
 
 @api.get("/ping", auth=None, tags=["Hệ thống"], summary="Kiểm tra hoạt động")
