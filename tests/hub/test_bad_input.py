@@ -152,6 +152,17 @@ def test_a_replayed_request_is_refused(hub):
     assert_refused(hub, raw_call(hub, "getReceivedEdocList", headers=list_headers), "16", 401)
 
 
+def test_the_same_headers_for_two_operations_are_two_requests(hub):
+    """The SDK signs no nonce, and its two count calls carry identical headers: sent within
+    one millisecond they have the same signature, yet each is answered once."""
+    headers = signed("sys.b", {})
+    edocs = raw_call(hub, "countReceiveEdoc", headers=headers)
+    statuses = raw_call(hub, "countReceiveStatus", headers=headers)
+    assert (edocs[0], statuses[0]) == (200, 200)
+    assert "count" in edocs[1] and "count" in statuses[1]
+    assert_refused(hub, raw_call(hub, "countReceiveStatus", headers=headers), "16", 401)
+
+
 def test_a_stale_timestamp_is_refused(hub, nothing_stored):
     data = unique_edoc()
     for offset in (-600, 600):

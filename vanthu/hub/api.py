@@ -122,8 +122,12 @@ def operation(name: str) -> Callable[[Handler], Handler]:
                     raise HubError(ErrorCode.BAD_REQUEST, "Chỉ nhận phương thức POST.")
                 system, verified = _authenticate(request)
                 systemid = system.systemid
+                # A replay is the same signed headers sent to the same operation again. The
+                # signature does not cover the operation, and the SDK signs no nonce: its
+                # countReceiveEdoc and countReceiveStatus carry identical headers, and sent
+                # within one millisecond they are two requests, not a replay.
                 seen = Seen(
-                    verified.signature,
+                    f"{name} {verified.signature}",
                     verified.timestamp + dt.timedelta(seconds=MAX_SKEW_SECONDS + 1),
                 )
                 answer = handler(request, system, verified, seen)

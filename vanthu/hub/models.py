@@ -147,8 +147,9 @@ class Delivery(models.Model):
 
 
 class SeenSignature(models.Model):
-    """Signatures (XroadVnpt-hash-header) seen inside the timestamp window: a second request
-    with the same one is a replay. Rows older than the window are deleted."""
+    """Signatures (XroadVnpt-hash-header, prefixed with the operation) seen inside the
+    timestamp window: a second request with the same one is a replay. Rows older than the
+    window are deleted."""
 
     signature = models.CharField(max_length=128, unique=True)
     expires_at = models.DateTimeField(db_index=True)
