@@ -135,6 +135,21 @@ def test_document_panel_shows_the_slip_and_the_users_actions(world):
     assert "Hoàng Văn Chuyên" in html and "Sắp đến hạn" in html
 
 
+def test_the_document_page_shows_the_slips_deadline_beside_the_documents(world, login):
+    doc = registered_at_ubnd(world, due_on=local_today() + timedelta(days=10))
+    page = login(world.leader_ubnd).get(reverse("web:document_detail", args=[doc.public_id]))
+    text = page.content.decode()
+    assert "Hạn xử lý theo văn bản" in text and "Hạn giải quyết (phiếu giao việc)" not in text
+    due = local_today() + timedelta(days=1)
+    assign(world.leader_ubnd, doc, lead=world.specialist_ubnd, due_on=due)
+    page = login(world.leader_ubnd).get(reverse("web:document_detail", args=[doc.public_id]))
+    text = page.content.decode()
+    shown = text.split('<dd id="slip-due">')[1].split("</dd>")[0]
+    assert f"{due:%d/%m/%Y}" in shown and "Sắp đến hạn" in shown
+    assert world.specialist_ubnd.full_name in shown
+    assert f"{doc.due_on:%d/%m/%Y}" in text  # the document's own deadline stays
+
+
 def test_handling_log_page_and_xlsx(world, login):
     doc, (lead,) = _slip(world)
     url = reverse("processing:handling_log")
