@@ -54,7 +54,16 @@ def _assignee(
     summary="Việc của tôi: các việc đang mở, hạn gần nhất trước",
 )
 def my_assignments(request, params: Query[PageParams]):
-    rows = my_open_assignments(request.auth).only(*LIST_FIELDS, "directive", "document__public_id")
+    # The web list's columns, plus what this schema adds: without them each row would load
+    # its directive and the ids of its people one query at a time.
+    rows = my_open_assignments(request.auth).only(
+        *LIST_FIELDS,
+        "directive",
+        "document__public_id",
+        "assignee_user__public_id",
+        "assignee_department__code",
+        "assigned_by__public_id",
+    )
     return paginate(rows, params)
 
 
