@@ -123,9 +123,8 @@ def _ranges_text(pages: list[int]) -> str:
     return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in groups)
 
 
-def _check_original(original: Document, form: str) -> FileVersion:
-    if form not in COPY_TYPE_CODES:
-        raise ValidationFailed({"form": "Hãy chọn hình thức sao: sao y, trích sao hoặc sao lục."})
+def _check_held(original: Document) -> None:
+    """What any copy of ``original`` needs, whatever its form."""
     if original.is_secret:
         # State secrets are copied on paper under the Law on Protection of State Secrets,
         # never into an electronic copy that can travel.
@@ -148,6 +147,9 @@ def _check_original(original: Document, form: str) -> FileVersion:
             raise InvalidTransition(
                 "Văn bản đã được thu hồi ở mọi nơi nhận; không tạo bản sao từ văn bản đã thu hồi."
             )
+
+
+def _check_form_rule(original: Document, form: str) -> None:
     is_sao_y = original.doc_type.code == COPY_TYPE_CODES[CopyForm.FULL]
     is_copy = original.doc_type.code in COPY_TYPE_CODES.values()
     # Art. 25: sao y and trích sao are made from the original or the official copy; sao lục
@@ -163,20 +165,37 @@ def _check_original(original: Document, form: str) -> FileVersion:
                 "từ bản sao y chỉ được sao lục (Nghị định 30/2020, Điều 25)."
             }
         )
+
+
+def _main_pdf(original: Document) -> FileVersion:
     main = current_main(original)
     if main is None or main.mime_type != PDF:
         raise ValidationFailed({"form": "Văn bản không có tệp PDF để tạo bản sao điện tử."})
     return main
 
 
+def _check_original(original: Document, form: str) -> FileVersion:
+    if form not in COPY_TYPE_CODES:
+        raise ValidationFailed({"form": "Hãy chọn hình thức sao: sao y, trích sao hoặc sao lục."})
+    _check_held(original)
+    _check_form_rule(original, form)
+    return _main_pdf(original)
+
+
 def copyable_forms(original: Document) -> list[str]:
     """The copy forms the law allows for this document as it stands (whoever asks): what the
-    copy page offers and whether the document page shows its button."""
+    copy page offers and whether the document page shows its button. The checks that do
+    not depend on the form (and query the database) run once."""
+    try:
+        _check_held(original)
+        _main_pdf(original)
+    except (ValidationFailed, InvalidTransition):
+        return []
     allowed = []
     for form in COPY_TYPE_CODES:
         try:
-            _check_original(original, form)
-        except (ValidationFailed, InvalidTransition):
+            _check_form_rule(original, form)
+        except ValidationFailed:
             continue
         allowed.append(form)
     return allowed
